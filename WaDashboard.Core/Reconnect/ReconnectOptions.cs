@@ -1,0 +1,57 @@
+using System.ComponentModel.DataAnnotations;
+
+namespace WaDashboard.Core.Reconnect;
+
+/// <summary>Bound from the "Reconnect" section of appsettings.json.</summary>
+public sealed class ReconnectOptions : IValidatableObject
+{
+    public const string Section = "Reconnect";
+
+    /// <summary>Base of the full-jitter exponential backoff.</summary>
+    public TimeSpan BaseDelay { get; set; } = TimeSpan.FromSeconds(3);
+
+    /// <summary>Largest backoff delay.</summary>
+    public TimeSpan MaxDelay { get; set; } = TimeSpan.FromMinutes(5);
+
+    /// <summary>Backoff multiplier for ServiceUnavailable (503).</summary>
+    [Range(1, 100)]
+    public double ServiceUnavailableFactor { get; set; } = 4;
+
+    /// <summary>How long an account keeps trying after its first failure before it gives up.</summary>
+    public TimeSpan Budget { get; set; } = TimeSpan.FromHours(48);
+
+    /// <summary>Unknown reasons are retried at most this many times.</summary>
+    [Range(0, 1000)]
+    public int UnknownMaxAttempts { get; set; } = 10;
+
+    /// <summary>More than this many disconnects inside <see cref="LoopWindow"/> pauses auto-reconnect.</summary>
+    [Range(1, 1000)]
+    public int LoopMaxDisconnects { get; set; } = 5;
+
+    public TimeSpan LoopWindow { get; set; } = TimeSpan.FromMinutes(10);
+
+    /// <summary>A start (connect attempt) that has not connected or failed by then counts as a timeout.</summary>
+    public TimeSpan StartTimeout { get; set; } = TimeSpan.FromSeconds(45);
+
+    /// <summary>Fleet-wide limit on connect attempts in flight at once.</summary>
+    [Range(1, 100_000)]
+    public int MaxConcurrentConnects { get; set; } = 20;
+
+    public IEnumerable<ValidationResult> Validate(ValidationContext validationContext)
+    {
+        if (BaseDelay <= TimeSpan.Zero)
+        {
+            yield return new ValidationResult("Reconnect:BaseDelay must be positive.", [nameof(BaseDelay)]);
+        }
+
+        if (MaxDelay < BaseDelay)
+        {
+            yield return new ValidationResult("Reconnect:MaxDelay must be at least Reconnect:BaseDelay.", [nameof(MaxDelay)]);
+        }
+
+        if (Budget <= TimeSpan.Zero || LoopWindow <= TimeSpan.Zero || StartTimeout <= TimeSpan.Zero)
+        {
+            yield return new ValidationResult("Reconnect:Budget, LoopWindow and StartTimeout must be positive.");
+        }
+    }
+}

@@ -1,0 +1,57 @@
+using WaDashboard.Core.Engines;
+
+namespace WaDashboard.Core.Sessions;
+
+/// <summary>Everything that can change an account goes through its supervisor's queue as one of these.</summary>
+public abstract record SupervisorInput;
+
+/// <summary>A person's (or the host's) request. Commands get a <see cref="CommandResult"/> back.</summary>
+public abstract record SessionCommand : SupervisorInput;
+
+/// <summary>A person asks to link a phone: new session generation, then a QR or a pairing code.</summary>
+public sealed record LinkCommand(LinkMode Mode) : SessionCommand;
+
+/// <summary>Click-to-reconnect. <paramref name="Force"/> restarts even a connected or banned account.</summary>
+public sealed record ReconnectCommand(bool Force = false) : SessionCommand;
+
+/// <summary>Explicit logout: the device is unlinked and this generation's folder deleted.</summary>
+public sealed record LogoutCommand : SessionCommand;
+
+/// <summary>Operator stop: the connection closes, the login stays.</summary>
+public sealed record StopCommand : SessionCommand;
+
+/// <summary>Sent once per account when the host starts.</summary>
+public sealed record RestoreCommand : SessionCommand;
+
+/// <summary>The engine lost (or never had) a session this account believes is live.</summary>
+public sealed record DriftDetected(string Detail) : SessionCommand;
+
+public sealed record EngineEventInput(EngineEvent Event) : SupervisorInput;
+
+public enum DeadlineKind
+{
+    ReconnectDue,
+    StartTimeout,
+}
+
+/// <summary>A scheduled deadline came due; <paramref name="Token"/> ties it to the start it was set for.</summary>
+public sealed record DeadlineReached(DeadlineKind Kind, long Token) : SupervisorInput;
+
+public enum CommandOutcome
+{
+    /// <summary>The command started an operation.</summary>
+    Started,
+    /// <summary>The same operation is already under way; the command joined it.</summary>
+    InProgress,
+    /// <summary>Nothing to do: the account is already connected.</summary>
+    AlreadyConnected,
+    /// <summary>Done at once.</summary>
+    Done,
+    /// <summary>Refused; the message says why and what to do.</summary>
+    Refused,
+}
+
+public sealed record CommandResult(CommandOutcome Outcome, string Message)
+{
+    public bool Accepted => Outcome is CommandOutcome.Started or CommandOutcome.InProgress or CommandOutcome.Done;
+}
