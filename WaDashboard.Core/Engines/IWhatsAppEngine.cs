@@ -17,8 +17,9 @@ public sealed record EngineSendResult(bool Accepted, string? MessageId, string? 
 public sealed record EngineSessionInfo(string AccountId, int Generation, bool Connected);
 
 /// <summary>
-/// The port every engine (the simulator, later real gateways) implements. Events are delivered to the
-/// <see cref="IEngineEventSink"/> registered in DI; every event carries the generation it belongs to.
+/// The port every engine (the simulator, later real gateways) implements. Its events come out of
+/// <see cref="Events"/>, a bounded channel that the fleet's event pump drains; every event carries the
+/// generation it belongs to, so a late event of an old session can never move a newer one.
 /// </summary>
 public interface IWhatsAppEngine
 {
@@ -35,9 +36,6 @@ public interface IWhatsAppEngine
     Task<EngineSendResult> SendTextAsync(string accountId, string toDigits, string text, CancellationToken cancellationToken);
 
     Task<EngineSessionInfo?> GetSessionAsync(string accountId, CancellationToken cancellationToken);
-}
 
-public interface IEngineEventSink
-{
-    ValueTask PublishAsync(EngineEvent engineEvent, CancellationToken cancellationToken = default);
+    System.Threading.Channels.ChannelReader<EngineEvent> Events { get; }
 }

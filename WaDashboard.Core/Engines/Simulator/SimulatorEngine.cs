@@ -1,0 +1,364 @@
+using System.Security.Cryptography;
+using System.Threading.Channels;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Options;
+
+namespace WaDashboard.Core.Engines.Simulator;
+
+/// <summary>
+/// An in-process engine that behaves like WhatsApp Web as Baileys sees it: a first QR ref of 60 s, later refs of
+/// 20 s, 6 refs and then "QR refs attempts ended" (408); pairing codes valid 3 minutes; after a scan the login is
+/// written as a multi-file auth folder and the server asks for a restart (515). The simulated phone can scan, and
+/// faults can be injected. Its timers run on the injected <see cref="TimeProvider"/>.
+/// </summary>
+public sealed class SimulatorEngine : IWhatsAppEngine, IDisposable
+{
+    private const int MessagesKeptPerAccount = 200;
+    private readonly object _gate = new();
+    private readonly Dictionary<string, Session> _sessions = new();
+    private readonly Dictionary<string, string> _lastFolders = new();
+    private readonly HashSet<string> _revokedDevices = new();
+    private readonly Dictionary<string, DateTimeOffset?> _bans = new();
+    private readonly Dictionary<string, TimeSpan> _slowStarts = new();
+    private readonly Dictionary<string, List<SimulatedMessage>> _messages = new();
+    private readonly Channel<EngineEvent> _events = Channel.CreateBounded<EngineEvent>(new BoundedChannelOptions(200_000)
+    {
+        SingleReader = true,
+        FullMode = BoundedChannelFullMode.Wait,
+    });
+
+    private readonly TimeProvider _time;
+    private readonly SimulatorOptions _options;
+    private readonly ILogger<SimulatorEngine> _logger;
+    private long _refusedSends;
+
+    public SimulatorEngine(TimeProvider time, IOptions<SimulatorOptions> options, ILogger<SimulatorEngine> logger)
+    {
+        _time = time;
+        _options = options.Value;
+        _logger = logger;
+    }
+
+    public string Name => "simulator";
+
+    public ChannelReader<EngineEvent> Events => _events.Reader;
+
+    /// <summary>Sends that reached the engine while the account was not connected (must stay 0).</summary>
+    public long RefusedSends => Interlocked.Read(ref _refusedSends);
+
+    private enum Phase
+    {
+        Starting,
+        AwaitingQr,
+        AwaitingPairing,
+        Authenticating,
+        Connected,
+    }
+
+    private sealed class Session(SessionStartRequest request)
+    {
+        public SessionStartRequest Request { get; } = request;
+        public Phase Phase { get; set; } = Phase.Starting;
+        public ITimer? Timer { get; set; }
+        public long Epoch { get; set; }
+        public string? DeviceId { get; set; }
+    }
+
+    public Task StartSessionAsync(SessionStartRequest request, CancellationToken cancellationToken)
+    {
+        lock (_gate)
+        {
+            Close(request.AccountId);
+            var session = new Session(request);
+            _sessions[request.AccountId] = session;
+            _lastFolders[request.AccountId] = request.Folder;
+            var delay = _slowStarts.Remove(request.AccountId, out var slow) ? slow : _options.StartDelay;
+            Arm(session, delay, OnStarted);
+        }
+
+        return Task.CompletedTask;
+    }
+
+    public Task StopSessionAsync(string accountId, CancellationToken cancellationToken)
+    {
+        lock (_gate)
+        {
+            Close(accountId);
+        }
+
+        return Task.CompletedTask;
+    }
+
+    public Task LogoutSessionAsync(string accountId, CancellationToken cancellationToken)
+    {
+        lock (_gate)
+        {
+            if (_sessions.TryGetValue(accountId, out var session) && session.DeviceId is { } device)
+            {
+                _revokedDevices.Add(device);
+            }
+            else if (_lastFolders.TryGetValue(accountId, out var folder) && BaileysAuthFolder.Read(folder).DeviceId is { } stored)
+            {
+                _revokedDevices.Add(stored);
+            }
+
+            Close(accountId);
+        }
+
+        return Task.CompletedTask;
+    }
+
+    public Task<EngineSendResult> SendTextAsync(string accountId, string toDigits, string text, CancellationToken cancellationToken)
+    {
+        lock (_gate)
+        {
+            if (!_sessions.TryGetValue(accountId, out var session) || session.Phase != Phase.Connected)
+            {
+                Interlocked.Increment(ref _refusedSends);
+                _logger.LogWarning("Send refused at the engine boundary for {AccountId}: not connected", accountId);
+                return Task.FromResult(new EngineSendResult(false, null, "The account is not connected."));
+            }
+
+            var id = "3EB0" + Convert.ToHexString(RandomNumberGenerator.GetBytes(8));
+            if (!_messages.TryGetValue(accountId, out var list))
+            {
+                _messages[accountId] = list = [];
+            }
+
+            list.Add(new SimulatedMessage(id, accountId, toDigits, text, _time.GetUtcNow()));
+            if (list.Count > MessagesKeptPerAccount)
+            {
+                list.RemoveAt(0);
+            }
+
+            return Task.FromResult(new EngineSendResult(true, id, null));
+        }
+    }
+
+    public Task<EngineSessionInfo?> GetSessionAsync(string accountId, CancellationToken cancellationToken)
+    {
+        lock (_gate)
+        {
+            return Task.FromResult(_sessions.TryGetValue(accountId, out var s)
+                ? new EngineSessionInfo(accountId, s.Request.Generation, s.Phase == Phase.Connected)
+                : null);
+        }
+    }
+
+    public IReadOnlyList<SimulatedMessage> ReceivedMessages(string accountId)
+    {
+        lock (_gate)
+        {
+            return _messages.TryGetValue(accountId, out var list) ? list.ToArray() : [];
+        }
+    }
+
+    /// <summary>The simulated phone scans the QR on screen or confirms the pairing code. Returns an error, or null.</summary>
+    public string? Scan(string accountId)
+    {
+        lock (_gate)
+        {
+            if (!_sessions.TryGetValue(accountId, out var session) || session.Phase is not (Phase.AwaitingQr or Phase.AwaitingPairing))
+            {
+                return "There is no QR code or pairing code waiting for this account. Ask for one first (Link with QR or pairing code).";
+            }
+
+            var request = session.Request;
+            session.DeviceId = Guid.NewGuid().ToString("N");
+            BaileysAuthFolder.Write(request.Folder, request.PhoneDigits, session.DeviceId, _options.PreKeyFiles);
+            session.Phase = Phase.Authenticating;
+            Emit(new Authenticated(request.AccountId, request.Generation));
+            // As after a real pairing, the server closes the stream and asks for a restart with the new login.
+            Arm(session, _options.StartDelay, s => End(s, "515", "Stream Errored (restart required)"));
+            return null;
+        }
+    }
+
+    /// <summary>Injects a fault. Returns an error a person can act on, or null.</summary>
+    public string? InjectFault(string accountId, SimulatorFault fault)
+    {
+        lock (_gate)
+        {
+            _sessions.TryGetValue(accountId, out var session);
+            switch (fault.Kind)
+            {
+                case SimulatorFaultKind.SlowStart:
+                    _slowStarts[accountId] = fault.Delay ?? TimeSpan.FromSeconds(60);
+                    return null;
+                case SimulatorFaultKind.Ban:
+                    _bans[accountId] = fault.Until;
+                    if (session is not null)
+                    {
+                        Close(accountId);
+                        Emit(new TemporaryBanned(accountId, session.Request.Generation, fault.Code ?? "101", fault.Until));
+                    }
+
+                    return null;
+                case SimulatorFaultKind.Corrupt:
+                    if (!_lastFolders.TryGetValue(accountId, out var folder) || !BaileysAuthFolder.Truncate(folder))
+                    {
+                        return "This account has no creds.json to corrupt yet: link it first.";
+                    }
+
+                    if (session is not null)
+                    {
+                        End(session, fault.Code ?? "500", fault.Text ?? "Bad MAC: creds.json is unreadable (badSession)");
+                    }
+
+                    return null;
+            }
+
+            if (session is null || session.Phase is Phase.AwaitingQr or Phase.AwaitingPairing && fault.Kind != SimulatorFaultKind.Drop)
+            {
+                return session is null
+                    ? "This account has no live session in the simulator; start or link it first."
+                    : "The account is still waiting to be linked; only a drop can be simulated now.";
+            }
+
+            switch (fault.Kind)
+            {
+                case SimulatorFaultKind.Drop:
+                    End(session, fault.Code ?? "428", fault.Text ?? "Connection Closed");
+                    break;
+                case SimulatorFaultKind.Logout:
+                    if (session.DeviceId is { } device)
+                    {
+                        _revokedDevices.Add(device);
+                    }
+
+                    End(session, fault.Code ?? "401", fault.Text ?? "Stream Errored (conflict): device_removed");
+                    break;
+                case SimulatorFaultKind.Replace:
+                    End(session, fault.Code ?? "440", fault.Text ?? "Stream Errored (conflict): replaced");
+                    break;
+            }
+
+            return null;
+        }
+    }
+
+    private void OnStarted(Session session)
+    {
+        var request = session.Request;
+        var now = _time.GetUtcNow();
+        if (_bans.TryGetValue(request.AccountId, out var until))
+        {
+            if (until is null || until > now)
+            {
+                Close(request.AccountId);
+                Emit(new TemporaryBanned(request.AccountId, request.Generation, "101", until));
+                return;
+            }
+
+            _bans.Remove(request.AccountId);
+        }
+
+        var (state, deviceId, detail) = BaileysAuthFolder.Read(request.Folder);
+        switch (state)
+        {
+            case BaileysAuthFolder.CredsState.Valid when deviceId is not null && _revokedDevices.Contains(deviceId):
+                End(session, "401", "Stream Errored (conflict): device_removed");
+                return;
+            case BaileysAuthFolder.CredsState.Valid:
+                session.DeviceId = deviceId;
+                session.Phase = Phase.Connected;
+                Emit(new SessionConnected(request.AccountId, request.Generation, $"{request.PhoneDigits}@s.whatsapp.net", "Simulated phone"));
+                return;
+            case BaileysAuthFolder.CredsState.Unreadable:
+                End(session, "500", $"Bad session: {detail}");
+                return;
+        }
+
+        switch (request.Link)
+        {
+            case LinkMode.Qr:
+                IssueQr(session, 1);
+                break;
+            case LinkMode.PairingCode:
+                session.Phase = Phase.AwaitingPairing;
+                var expires = now + _options.PairingCodeLifetime;
+                Emit(new PairingCodeIssued(request.AccountId, request.Generation, PairingCodeGenerator.New(), expires));
+                Arm(session, _options.PairingCodeLifetime, s => End(s, "408", "Pairing code expired"));
+                break;
+            default:
+                Close(request.AccountId);
+                Emit(new NoValidSession(request.AccountId, request.Generation, detail));
+                break;
+        }
+    }
+
+    private void IssueQr(Session session, int index)
+    {
+        var request = session.Request;
+        session.Phase = Phase.AwaitingQr;
+        var lifetime = index == 1 ? _options.FirstQrLifetime : _options.QrRefLifetime;
+        var value = $"2@{Token(24)},{Token(32)},{Token(32)},{Token(32)}";
+        Emit(new QrIssued(request.AccountId, request.Generation, value, _time.GetUtcNow() + lifetime, index, _options.QrRefs));
+        Arm(session, lifetime, s =>
+        {
+            if (index < _options.QrRefs)
+            {
+                IssueQr(s, index + 1);
+            }
+            else
+            {
+                End(s, "408", "QR refs attempts ended");
+            }
+        });
+    }
+
+    private static string Token(int bytes) => Convert.ToBase64String(RandomNumberGenerator.GetBytes(bytes));
+
+    /// <summary>Runs <paramref name="action"/> under the lock after <paramref name="delay"/>, unless the session moved on.</summary>
+    private void Arm(Session session, TimeSpan delay, Action<Session> action)
+    {
+        session.Timer?.Dispose();
+        var epoch = ++session.Epoch;
+        session.Timer = _time.CreateTimer(_ =>
+        {
+            lock (_gate)
+            {
+                if (session.Epoch == epoch && _sessions.TryGetValue(session.Request.AccountId, out var current) && ReferenceEquals(current, session))
+                {
+                    action(session);
+                }
+            }
+        }, null, delay, Timeout.InfiniteTimeSpan);
+    }
+
+    private void End(Session session, string code, string text)
+    {
+        Close(session.Request.AccountId);
+        Emit(new SessionDisconnected(session.Request.AccountId, session.Request.Generation, code, text));
+    }
+
+    private void Close(string accountId)
+    {
+        if (_sessions.Remove(accountId, out var session))
+        {
+            session.Epoch++;
+            session.Timer?.Dispose();
+        }
+    }
+
+    private void Emit(EngineEvent engineEvent)
+    {
+        if (!_events.Writer.TryWrite(engineEvent))
+        {
+            _logger.LogError("Simulator event queue full; dropped {EventType} for {AccountId}", engineEvent.GetType().Name, engineEvent.AccountId);
+        }
+    }
+
+    public void Dispose()
+    {
+        lock (_gate)
+        {
+            foreach (var id in _sessions.Keys.ToList())
+            {
+                Close(id);
+            }
+        }
+
+        _events.Writer.TryComplete();
+    }
+}

@@ -1,0 +1,44 @@
+namespace WaDashboard.Core.Engines.Simulator;
+
+public enum SimulatorFaultKind
+{
+    /// <summary>The connection drops with a raw code (default 428 "Connection Closed").</summary>
+    Drop,
+    /// <summary>The phone removes the linked device (401).</summary>
+    Logout,
+    /// <summary>Another device opens the same session (440).</summary>
+    Replace,
+    /// <summary>WhatsApp bans the number, optionally until a time.</summary>
+    Ban,
+    /// <summary>creds.json on disk is truncated.</summary>
+    Corrupt,
+    /// <summary>The next start hangs for a while (default 60 s) before it answers.</summary>
+    SlowStart,
+}
+
+public sealed record SimulatorFault(SimulatorFaultKind Kind, string? Code = null, string? Text = null, DateTimeOffset? Until = null, TimeSpan? Delay = null)
+{
+    public static bool TryParseKind(string? value, out SimulatorFaultKind kind)
+    {
+        kind = default;
+        return value?.Trim().ToLowerInvariant() switch
+        {
+            "drop" => Set(SimulatorFaultKind.Drop, out kind),
+            "logout" => Set(SimulatorFaultKind.Logout, out kind),
+            "replace" => Set(SimulatorFaultKind.Replace, out kind),
+            "ban" => Set(SimulatorFaultKind.Ban, out kind),
+            "corrupt" => Set(SimulatorFaultKind.Corrupt, out kind),
+            "slow-start" or "slowstart" => Set(SimulatorFaultKind.SlowStart, out kind),
+            _ => false,
+        };
+
+        static bool Set(SimulatorFaultKind value, out SimulatorFaultKind kind)
+        {
+            kind = value;
+            return true;
+        }
+    }
+}
+
+/// <summary>A message the simulated phone network received.</summary>
+public sealed record SimulatedMessage(string MessageId, string AccountId, string To, string Text, DateTimeOffset At);

@@ -1,0 +1,167 @@
+using System.Threading.Channels;
+using Microsoft.Data.Sqlite;
+using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.Hosting;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Options;
+using WaDashboard.Core.Accounts;
+
+namespace WaDashboard.Core.Persistence;
+
+/// <summary>
+/// EF Core store. State changes from all supervisors go through one bounded queue and are committed in
+/// batches (one transaction for many accounts); each caller's task completes when its change is committed.
+/// </summary>
+public sealed class EfAccountStore : BackgroundService, IAccountStore
+{
+    private sealed record PendingWrite(AccountState State, TimelineEntry? Entry, TaskCompletionSource Done);
+
+    private readonly Channel<PendingWrite> _queue = Channel.CreateBounded<PendingWrite>(new BoundedChannelOptions(20_000)
+    {
+        SingleReader = true,
+        FullMode = BoundedChannelFullMode.Wait,
+    });
+
+    private readonly IDbContextFactory<WaDashboardDbContext> _contexts;
+    private readonly ILogger<EfAccountStore> _logger;
+    private readonly int _maxBatch;
+
+    public EfAccountStore(IDbContextFactory<WaDashboardDbContext> contexts, IOptions<PersistenceOptions> options, ILogger<EfAccountStore> logger)
+    {
+        _contexts = contexts;
+        _logger = logger;
+        _maxBatch = options.Value.MaxBatch;
+    }
+
+    public async Task<IReadOnlyList<AccountState>> LoadAllAsync(CancellationToken cancellationToken)
+    {
+        await using var db = await _contexts.CreateDbContextAsync(cancellationToken);
+        var records = await db.Accounts.AsNoTracking().OrderBy(a => a.CreatedAt).ToListAsync(cancellationToken);
+        return records.Select(r => r.ToState()).ToList();
+    }
+
+    public async Task AddAsync(AccountState account, TimelineEntry created, CancellationToken cancellationToken)
+    {
+        await using var db = await _contexts.CreateDbContextAsync(cancellationToken);
+        db.Accounts.Add(account.ToRecord());
+        db.Timeline.Add(created.ToRecord(account.Id));
+        try
+        {
+            await db.SaveChangesAsync(cancellationToken);
+        }
+        catch (DbUpdateException ex) when (ex.InnerException is SqliteException { SqliteErrorCode: 19 })
+        {
+            throw new DuplicatePhoneException(account.Phone.Value);
+        }
+    }
+
+    public async Task DeleteAsync(string accountId, CancellationToken cancellationToken)
+    {
+        await using var db = await _contexts.CreateDbContextAsync(cancellationToken);
+        await db.Timeline.Where(e => e.AccountId == accountId).ExecuteDeleteAsync(cancellationToken);
+        await db.Accounts.Where(a => a.Id == accountId).ExecuteDeleteAsync(cancellationToken);
+    }
+
+    public async Task SaveAsync(AccountState state, TimelineEntry? entry, CancellationToken cancellationToken)
+    {
+        var pending = new PendingWrite(state, entry, new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously));
+        await _queue.Writer.WriteAsync(pending, cancellationToken);
+        await pending.Done.Task.WaitAsync(cancellationToken);
+    }
+
+    public async Task<IReadOnlyList<TimelineEntry>> GetTimelineAsync(string accountId, int take, CancellationToken cancellationToken)
+    {
+        await using var db = await _contexts.CreateDbContextAsync(cancellationToken);
+        var records = await db.Timeline.AsNoTracking()
+            .Where(e => e.AccountId == accountId)
+            .OrderByDescending(e => e.Id)
+            .Take(take)
+            .ToListAsync(cancellationToken);
+        return records.Select(r => r.ToEntry()).ToList();
+    }
+
+    protected override async Task ExecuteAsync(CancellationToken stoppingToken)
+    {
+        var batch = new List<PendingWrite>(_maxBatch);
+        try
+        {
+            while (await _queue.Reader.WaitToReadAsync(stoppingToken))
+            {
+                await DrainAsync(batch);
+            }
+        }
+        catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
+        {
+            // Host stopping: commit what is already queued.
+            await DrainAsync(batch);
+        }
+    }
+
+    private async Task DrainAsync(List<PendingWrite> batch)
+    {
+        while (true)
+        {
+            batch.Clear();
+            while (batch.Count < _maxBatch && _queue.Reader.TryRead(out var item))
+            {
+                batch.Add(item);
+            }
+
+            if (batch.Count == 0)
+            {
+                return;
+            }
+
+            try
+            {
+                await CommitAsync(batch);
+                foreach (var item in batch)
+                {
+                    item.Done.TrySetResult();
+                }
+            }
+            catch (Exception ex)
+            {
+                _logger.LogError(ex, "Saving {Count} account changes failed", batch.Count);
+                foreach (var item in batch)
+                {
+                    item.Done.TrySetException(ex);
+                }
+            }
+        }
+    }
+
+    private async Task CommitAsync(List<PendingWrite> batch)
+    {
+        await using var db = await _contexts.CreateDbContextAsync();
+        var ids = batch.Select(b => b.State.Id).Distinct().ToList();
+        var existing = (await db.Accounts.Where(a => ids.Contains(a.Id)).Select(a => a.Id).ToListAsync()).ToHashSet();
+        var latest = new Dictionary<string, AccountState>();
+        foreach (var item in batch)
+        {
+            if (!existing.Contains(item.State.Id))
+            {
+                continue; // deleted meanwhile
+            }
+
+            latest[item.State.Id] = item.State;
+            if (item.Entry is { } entry)
+            {
+                db.Timeline.Add(entry.ToRecord(item.State.Id));
+            }
+        }
+
+        foreach (var state in latest.Values)
+        {
+            db.Accounts.Update(state.ToRecord());
+        }
+
+        await db.SaveChangesAsync();
+    }
+
+    public override async Task StopAsync(CancellationToken cancellationToken)
+    {
+        _queue.Writer.TryComplete();
+        await base.StopAsync(cancellationToken);
+    }
+}

@@ -1,0 +1,14 @@
+namespace WaDashboard.Core.Persistence;
+
+/// <summary>Bound from "Persistence".</summary>
+public sealed class PersistenceOptions
+{
+    public const string Section = "Persistence";
+
+    /// <summary>SQLite connection string; empty means Data Source={Storage:DataDirectory}/wadashboard.db.</summary>
+    public string ConnectionString { get; set; } = "";
+
+    /// <summary>The state writer commits up to this many changes in one transaction.</summary>
+    [System.ComponentModel.DataAnnotations.Range(1, 10_000)]
+    public int MaxBatch { get; set; } = 500;
+}

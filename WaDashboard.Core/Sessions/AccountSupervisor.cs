@@ -1,0 +1,247 @@
+using System.Threading.Channels;
+using Microsoft.Extensions.Logging;
+using WaDashboard.Core.Accounts;
+using WaDashboard.Core.Engines;
+using WaDashboard.Core.Persistence;
+using WaDashboard.Core.Reconnect;
+using WaDashboard.Core.Storage;
+
+namespace WaDashboard.Core.Sessions;
+
+/// <summary>The collaborators every supervisor shares.</summary>
+public sealed record SupervisorServices(
+    IWhatsAppEngine Engine,
+    IAccountStore Store,
+    FleetEvents Events,
+    DeadlineScheduler Deadlines,
+    ConnectGate Gate,
+    SessionFolders Folders,
+    TimeProvider Time,
+    ReconnectOptions Reconnect,
+    SupervisionOptions Supervision,
+    ILogger Logger);
+
+/// <summary>
+/// Owns one account: a single reader over a bounded queue of commands, engine events and deadlines, so a click,
+/// a timer and an engine event can never race. Each input goes through <see cref="SessionTransitions.Apply"/>;
+/// the new state is committed, then published, then the effects run.
+/// </summary>
+public sealed class AccountSupervisor
+{
+    private sealed record Envelope(SupervisorInput Input, TaskCompletionSource<CommandResult>? Reply);
+
+    private readonly Channel<Envelope> _queue;
+    private readonly SupervisorServices _services;
+    private readonly Task _loop;
+    private AccountState _state;
+    private bool _holdsConnectSlot;
+
+    public AccountSupervisor(AccountState initial, SupervisorServices services, CancellationToken stopping)
+    {
+        _state = initial;
+        _services = services;
+        _queue = Channel.CreateBounded<Envelope>(new BoundedChannelOptions(services.Supervision.QueueCapacity)
+        {
+            SingleReader = true,
+            FullMode = BoundedChannelFullMode.Wait,
+        });
+        _loop = Task.Run(() => RunAsync(stopping), CancellationToken.None);
+    }
+
+    public AccountState State => Volatile.Read(ref _state);
+
+    public string AccountId => _state.Id;
+
+    public async Task<CommandResult> SendAsync(SessionCommand command, CancellationToken cancellationToken)
+    {
+        var reply = new TaskCompletionSource<CommandResult>(TaskCreationOptions.RunContinuationsAsynchronously);
+        if (!await TryWriteAsync(new Envelope(command, reply), cancellationToken))
+        {
+            return new CommandResult(CommandOutcome.Refused, "This account is being removed.");
+        }
+
+        return await reply.Task.WaitAsync(cancellationToken);
+    }
+
+    public async ValueTask PostAsync(SupervisorInput input, CancellationToken cancellationToken) =>
+        await TryWriteAsync(new Envelope(input, null), cancellationToken);
+
+    private async ValueTask<bool> TryWriteAsync(Envelope envelope, CancellationToken cancellationToken)
+    {
+        try
+        {
+            await _queue.Writer.WriteAsync(envelope, cancellationToken);
+            return true;
+        }
+        catch (ChannelClosedException)
+        {
+            return false;
+        }
+    }
+
+    /// <summary>Stops taking inputs, finishes the ones queued, and returns when the loop has ended.</summary>
+    public async Task StopAsync()
+    {
+        _queue.Writer.TryComplete();
+        await _loop;
+    }
+
+    private async Task RunAsync(CancellationToken stopping)
+    {
+        try
+        {
+            await foreach (var envelope in _queue.Reader.ReadAllAsync(CancellationToken.None))
+            {
+                CommandResult? result = null;
+                try
+                {
+                    result = await ProcessAsync(envelope.Input, stopping, depth: 0);
+                }
+                catch (OperationCanceledException) when (stopping.IsCancellationRequested)
+                {
+                    result = new CommandResult(CommandOutcome.Refused, "The dashboard is shutting down.");
+                }
+                catch (Exception ex)
+                {
+                    _services.Logger.LogError(ex, "Supervisor of {AccountId} failed on {Input}", _state.Id, envelope.Input.GetType().Name);
+                    result = new CommandResult(CommandOutcome.Refused, "Something failed while handling this request; see the log. Nothing was lost.");
+                }
+                finally
+                {
+                    ReleaseSlotUnlessStarting();
+                    envelope.Reply?.TrySetResult(result ?? new CommandResult(CommandOutcome.Done, "Done."));
+                }
+            }
+        }
+        finally
+        {
+            if (_holdsConnectSlot)
+            {
+                _holdsConnectSlot = false;
+                _services.Gate.Release();
+            }
+        }
+    }
+
+    private async Task<CommandResult?> ProcessAsync(SupervisorInput input, CancellationToken stopping, int depth)
+    {
+        var services = _services;
+        var now = services.Time.GetUtcNow();
+        var previous = _state;
+        var transition = SessionTransitions.Apply(previous, input, new TransitionContext(now, services.Reconnect, Random.Shared.NextDouble()));
+        var next = transition.State;
+
+        if (!ReferenceEquals(previous, next))
+        {
+            var entry = TimelineFor(previous, next, now);
+            if (entry is not null || PersistedFieldsDiffer(previous, next))
+            {
+                await services.Store.SaveAsync(next, entry, stopping);
+            }
+
+            Volatile.Write(ref _state, next);
+            if (entry is not null)
+            {
+                LogChange(previous, next);
+            }
+
+            services.Events.Publish(new AccountChanged(next));
+        }
+
+        foreach (var effect in transition.Effects)
+        {
+            try
+            {
+                await ExecuteAsync(effect, now, stopping);
+            }
+            catch (Exception ex) when (ex is not OperationCanceledException && depth < 3 && effect is StartEngine)
+            {
+                services.Logger.LogWarning(ex, "Engine start failed for {AccountId}", next.Id);
+                ReleaseSlotUnlessStarting();
+                await ProcessAsync(new EngineEventInput(new SessionDisconnected(next.Id, next.Generation, "engine-error", ex.Message)), stopping, depth + 1);
+            }
+        }
+
+        return transition.Result;
+    }
+
+    private async Task ExecuteAsync(SessionEffect effect, DateTimeOffset now, CancellationToken stopping)
+    {
+        var s = _services;
+        var id = _state.Id;
+        switch (effect)
+        {
+            case StartEngine start:
+                if (!_holdsConnectSlot)
+                {
+                    await s.Gate.AcquireAsync(stopping);
+                    _holdsConnectSlot = true;
+                }
+
+                var folder = s.Folders.GenerationFolder(id, start.Generation);
+                await s.Engine.StartSessionAsync(new SessionStartRequest(id, start.Generation, folder, start.Link, _state.Phone.Digits), stopping);
+                s.Deadlines.Schedule(id, DeadlineKind.StartTimeout, s.Time.GetUtcNow() + s.Reconnect.StartTimeout, start.StartToken);
+                break;
+            case StopEngine:
+                await s.Engine.StopSessionAsync(id, stopping);
+                break;
+            case LogoutEngine:
+                await s.Engine.LogoutSessionAsync(id, stopping);
+                break;
+            case DeleteGenerationFolder delete:
+                s.Folders.DeleteGeneration(id, delete.Generation);
+                break;
+            case ScheduleDeadline deadline:
+                s.Deadlines.Schedule(id, deadline.Kind, deadline.At, deadline.Token);
+                break;
+            case RaiseAlert alert:
+                s.Logger.LogWarning("Alert for {AccountId} ({Phone}): {Alert}", id, _state.Phone.Masked, alert.Message);
+                s.Events.Publish(new AlertRaised(id, alert.Message, now));
+                break;
+        }
+    }
+
+    private void ReleaseSlotUnlessStarting()
+    {
+        if (_holdsConnectSlot && _state.Status != AccountStatus.Starting)
+        {
+            _holdsConnectSlot = false;
+            _services.Gate.Release();
+        }
+    }
+
+    /// <summary>A timeline entry for a change of status, or for a disconnect that kept the status.</summary>
+    internal static TimelineEntry? TimelineFor(AccountState previous, AccountState next, DateTimeOffset now)
+    {
+        var disconnect = next.RecentDisconnects != previous.RecentDisconnects || next.RawCode != previous.RawCode;
+        if (next.Status == previous.Status && !disconnect)
+        {
+            return null;
+        }
+
+        return new TimelineEntry(now, previous.Status, next.Status,
+            disconnect ? next.Reason : null,
+            disconnect ? next.RawCode : null,
+            disconnect ? next.RawText : null,
+            next.Note,
+            next.Status == AccountStatus.Reconnecting ? next.NextAttemptAt : null);
+    }
+
+    private static bool PersistedFieldsDiffer(AccountState a, AccountState b) =>
+        (a with { Qr = null, PairingCode = null, StartToken = 0, RecentDisconnects = [] })
+        != (b with { Qr = null, PairingCode = null, StartToken = 0, RecentDisconnects = [] });
+
+    private void LogChange(AccountState previous, AccountState next)
+    {
+        if (next.Reason is { } reason && next.RawCode != previous.RawCode | next.RecentDisconnects != previous.RecentDisconnects)
+        {
+            _services.Logger.LogInformation("[{Phone}] {AccountId} {From} -> {To} - Reason: {Reason} ({RawCode} {RawText}); {Note}",
+                next.Phone.Masked, next.Id, previous.Status, next.Status, reason, next.RawCode, next.RawText, next.Note);
+        }
+        else
+        {
+            _services.Logger.LogInformation("[{Phone}] {AccountId} {From} -> {To}; {Note}",
+                next.Phone.Masked, next.Id, previous.Status, next.Status, next.Note);
+        }
+    }
+}

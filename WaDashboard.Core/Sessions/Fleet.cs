@@ -1,0 +1,178 @@
+using System.Collections.Concurrent;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Options;
+using WaDashboard.Core.Accounts;
+using WaDashboard.Core.Engines;
+using WaDashboard.Core.Persistence;
+using WaDashboard.Core.Reconnect;
+using WaDashboard.Core.Storage;
+
+namespace WaDashboard.Core.Sessions;
+
+/// <summary>
+/// Every account's supervisor, and the one entry point the UI and the API use: read the live states, add and
+/// remove accounts, send commands. Engine events and deadlines are routed here to the account's supervisor.
+/// </summary>
+public sealed class Fleet
+{
+    public const int MaxNameLength = 200;
+
+    private readonly ConcurrentDictionary<string, AccountSupervisor> _supervisors = new();
+    private readonly ConcurrentDictionary<string, string> _idsByPhone = new();
+    private readonly SemaphoreSlim _membership = new(1, 1);
+    private readonly CancellationTokenSource _stopping = new();
+    private readonly SupervisorServices _services;
+    private readonly ILogger<Fleet> _logger;
+
+    public Fleet(
+        IWhatsAppEngine engine,
+        IAccountStore store,
+        FleetEvents events,
+        DeadlineScheduler deadlines,
+        ConnectGate gate,
+        SessionFolders folders,
+        TimeProvider time,
+        IOptions<ReconnectOptions> reconnect,
+        IOptions<SupervisionOptions> supervision,
+        ILogger<Fleet> logger)
+    {
+        _logger = logger;
+        _services = new SupervisorServices(engine, store, events, deadlines, gate, folders, time, reconnect.Value, supervision.Value, logger);
+    }
+
+    public IWhatsAppEngine Engine => _services.Engine;
+
+    public int Count => _supervisors.Count;
+
+    /// <summary>A snapshot of every account, oldest first.</summary>
+    public IReadOnlyList<AccountState> Accounts =>
+        _supervisors.Values.Select(s => s.State).OrderBy(s => s.CreatedAt).ThenBy(s => s.Id, StringComparer.Ordinal).ToList();
+
+    public AccountState? Get(string accountId) => _supervisors.TryGetValue(accountId, out var s) ? s.State : null;
+
+    /// <summary>Finds an account by id or by phone number in any accepted notation.</summary>
+    public AccountState? Find(string idOrPhone)
+    {
+        if (AccountId.IsValid(idOrPhone) && Get(idOrPhone) is { } byId)
+        {
+            return byId;
+        }
+
+        return PhoneNumber.TryParse(idOrPhone, out var phone, out _) && _idsByPhone.TryGetValue(phone.Value, out var id) ? Get(id) : null;
+    }
+
+    public Task<IReadOnlyList<TimelineEntry>> GetTimelineAsync(string accountId, int take, CancellationToken cancellationToken) =>
+        _services.Store.GetTimelineAsync(accountId, take, cancellationToken);
+
+    /// <summary>Loads every account and asks each to restore: linked sessions reconnect without a QR.</summary>
+    public async Task StartAsync(CancellationToken cancellationToken)
+    {
+        var accounts = await _services.Store.LoadAllAsync(cancellationToken);
+        foreach (var account in accounts)
+        {
+            Register(account);
+        }
+
+        _logger.LogInformation("Supervising {Count} accounts", accounts.Count);
+        foreach (var supervisor in _supervisors.Values)
+        {
+            await supervisor.PostAsync(new RestoreCommand(), cancellationToken);
+        }
+    }
+
+    public async Task StopAsync()
+    {
+        await _stopping.CancelAsync();
+        await Task.WhenAll(_supervisors.Values.Select(s => s.StopAsync()));
+    }
+
+    public async Task<AccountState> AddAsync(string? name, string? phoneInput, CancellationToken cancellationToken)
+    {
+        var trimmedName = name?.Trim() ?? "";
+        if (trimmedName.Length == 0)
+        {
+            throw new AccountValidationException("name", "A name is required, e.g. \"Clinic reception\".");
+        }
+
+        if (trimmedName.Length > MaxNameLength)
+        {
+            throw new AccountValidationException("name", $"The name is {trimmedName.Length} characters long; at most {MaxNameLength} are allowed.");
+        }
+
+        if (!PhoneNumber.TryParse(phoneInput, out var phone, out var error))
+        {
+            throw new AccountValidationException("phone", error);
+        }
+
+        await _membership.WaitAsync(cancellationToken);
+        try
+        {
+            if (_idsByPhone.ContainsKey(phone.Value))
+            {
+                throw new DuplicatePhoneException(phone.Value);
+            }
+
+            var now = _services.Time.GetUtcNow();
+            var account = new AccountState
+            {
+                Id = AccountId.New(),
+                Name = trimmedName,
+                Phone = phone,
+                CreatedAt = now,
+                StatusSince = now,
+                Note = "Added. Link it with a QR code or a pairing code.",
+            };
+            await _services.Store.AddAsync(account, new TimelineEntry(now, AccountStatus.New, AccountStatus.New, null, null, null, "Account added.", null), cancellationToken);
+            Register(account);
+            _logger.LogInformation("Account {AccountId} ({Phone}) added", account.Id, phone.Masked);
+            _services.Events.Publish(new AccountChanged(account));
+            return account;
+        }
+        finally
+        {
+            _membership.Release();
+        }
+    }
+
+    public async Task<bool> DeleteAsync(string accountId, CancellationToken cancellationToken)
+    {
+        await _membership.WaitAsync(cancellationToken);
+        try
+        {
+            if (!_supervisors.TryRemove(accountId, out var supervisor))
+            {
+                return false;
+            }
+
+            _idsByPhone.TryRemove(supervisor.State.Phone.Value, out _);
+            await supervisor.StopAsync();
+            await _services.Engine.StopSessionAsync(accountId, cancellationToken);
+            await _services.Store.DeleteAsync(accountId, cancellationToken);
+            _services.Folders.DeleteAccount(accountId);
+            _logger.LogInformation("Account {AccountId} ({Phone}) removed", accountId, supervisor.State.Phone.Masked);
+            _services.Events.Publish(new AccountRemoved(accountId));
+            return true;
+        }
+        finally
+        {
+            _membership.Release();
+        }
+    }
+
+    public Task<CommandResult> SendAsync(string accountId, SessionCommand command, CancellationToken cancellationToken) =>
+        _supervisors.TryGetValue(accountId, out var supervisor)
+            ? supervisor.SendAsync(command, cancellationToken)
+            : Task.FromResult(new CommandResult(CommandOutcome.Refused, "No such account."));
+
+    public ValueTask DeliverAsync(EngineEvent engineEvent, CancellationToken cancellationToken) =>
+        PostAsync(engineEvent.AccountId, new EngineEventInput(engineEvent), cancellationToken);
+
+    public ValueTask PostAsync(string accountId, SupervisorInput input, CancellationToken cancellationToken) =>
+        _supervisors.TryGetValue(accountId, out var supervisor) ? supervisor.PostAsync(input, cancellationToken) : ValueTask.CompletedTask;
+
+    private void Register(AccountState account)
+    {
+        _supervisors[account.Id] = new AccountSupervisor(account, _services, _stopping.Token);
+        _idsByPhone[account.Phone.Value] = account.Id;
+    }
+}
