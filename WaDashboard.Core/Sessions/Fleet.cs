@@ -170,6 +170,37 @@ public sealed class Fleet
     public ValueTask PostAsync(string accountId, SupervisorInput input, CancellationToken cancellationToken) =>
         _supervisors.TryGetValue(accountId, out var supervisor) ? supervisor.PostAsync(input, cancellationToken) : ValueTask.CompletedTask;
 
+    /// <summary>Waits until the account's state satisfies <paramref name="predicate"/>, or the timeout passes (then returns the latest state).</summary>
+    public async Task<AccountState?> WaitForAsync(string accountId, Func<AccountState, bool> predicate, TimeSpan timeout, CancellationToken cancellationToken)
+    {
+        var reached = new TaskCompletionSource<AccountState>(TaskCreationOptions.RunContinuationsAsynchronously);
+        using var subscription = _services.Events.Subscribe(e =>
+        {
+            if (e is AccountChanged changed && changed.State.Id == accountId && predicate(changed.State))
+            {
+                reached.TrySetResult(changed.State);
+            }
+        });
+        if (Get(accountId) is not { } current)
+        {
+            return null;
+        }
+
+        if (predicate(current))
+        {
+            return current;
+        }
+
+        try
+        {
+            return await reached.Task.WaitAsync(timeout, _services.Time, cancellationToken);
+        }
+        catch (TimeoutException)
+        {
+            return Get(accountId);
+        }
+    }
+
     private void Register(AccountState account)
     {
         _supervisors[account.Id] = new AccountSupervisor(account, _services, _stopping.Token);

@@ -1,0 +1,61 @@
+using Microsoft.Extensions.Options;
+using WaDashboard.Core.Engines;
+using WaDashboard.Core.Engines.Simulator;
+using WaDashboard.Core.Sessions;
+
+namespace WaDashboard.Web.Api;
+
+/// <summary>What the simulator panel does, for scripts and tests. Mapped only when the simulator is the engine.</summary>
+public static class SimulatorEndpoints
+{
+    public static IEndpointRouteBuilder MapSimulatorEndpoints(this IEndpointRouteBuilder app)
+    {
+        if (!app.ServiceProvider.GetRequiredService<IOptions<EngineOptions>>().Value.IsSimulator)
+        {
+            return app;
+        }
+
+        var simulator = app.MapGroup("/api/simulator/accounts/{phone}").WithTags("Simulator");
+
+        simulator.MapPost("/scan", (string phone, Fleet fleet, SimulatorEngine engine) =>
+        {
+            if (!AccountRoute.TryResolve(fleet, phone, out var account, out var problem))
+            {
+                return problem;
+            }
+
+            return engine.Scan(account.Id) is { } error
+                ? AccountRoute.Problem(StatusCodes.Status409Conflict, "Nothing to scan", error)
+                : Results.Ok(new { success = true, message = "The simulated phone scanned the code." });
+        });
+
+        simulator.MapPost("/faults", (string phone, FaultRequest? request, Fleet fleet, SimulatorEngine engine) =>
+        {
+            if (!AccountRoute.TryResolve(fleet, phone, out var account, out var problem))
+            {
+                return problem;
+            }
+
+            if (!SimulatorFault.TryParseKind(request?.Kind, out var kind))
+            {
+                return AccountRoute.Problem(StatusCodes.Status400BadRequest, "Unknown fault kind",
+                    $"'{request?.Kind}' is not a fault. Use one of: drop, logout, replace, ban, corrupt, slow-start.");
+            }
+
+            if (request!.Seconds is < 0 or > 86_400)
+            {
+                return AccountRoute.Problem(StatusCodes.Status400BadRequest, "Bad delay", "seconds must be between 0 and 86400.");
+            }
+
+            var fault = new SimulatorFault(kind, request.Code, request.Text, request.Until, request.Seconds is { } s ? TimeSpan.FromSeconds(s) : null);
+            return engine.InjectFault(account.Id, fault) is { } error
+                ? AccountRoute.Problem(StatusCodes.Status409Conflict, "Fault not applicable", error)
+                : Results.Ok(new { success = true, message = $"Injected {request.Kind}." });
+        });
+
+        simulator.MapGet("/messages", (string phone, Fleet fleet, SimulatorEngine engine) =>
+            AccountRoute.TryResolve(fleet, phone, out var account, out var problem) ? Results.Ok(engine.ReceivedMessages(account.Id)) : problem);
+
+        return app;
+    }
+}

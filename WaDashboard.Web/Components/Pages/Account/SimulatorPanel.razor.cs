@@ -1,0 +1,38 @@
+using Microsoft.AspNetCore.Components;
+using WaDashboard.Core.Accounts;
+using WaDashboard.Core.Engines.Simulator;
+
+namespace WaDashboard.Web.Components.Pages.Account;
+
+public partial class SimulatorPanel
+{
+    private string _dropCode = "428";
+    private int _banMinutes = 60;
+    private int _slowSeconds = 60;
+
+    [Parameter, EditorRequired] public AccountState Account { get; set; } = default!;
+
+    /// <summary>Reports the outcome (message, ok) to the page.</summary>
+    [Parameter] public EventCallback<(string Message, bool Ok)> OnMessage { get; set; }
+
+    [Inject] private SimulatorEngine Simulator { get; set; } = default!;
+    [Inject] private TimeProvider Time { get; set; } = default!;
+
+    private Task Scan() =>
+        Report(Simulator.Scan(Account.Id), "The simulated phone scanned the code.");
+
+    private Task Inject(SimulatorFaultKind kind)
+    {
+        var fault = kind switch
+        {
+            SimulatorFaultKind.Drop => new SimulatorFault(kind, Code: string.IsNullOrWhiteSpace(_dropCode) ? null : _dropCode.Trim()),
+            SimulatorFaultKind.Ban => new SimulatorFault(kind, Until: _banMinutes > 0 ? Time.GetUtcNow().AddMinutes(_banMinutes) : null),
+            SimulatorFaultKind.SlowStart => new SimulatorFault(kind, Delay: TimeSpan.FromSeconds(_slowSeconds)),
+            _ => new SimulatorFault(kind),
+        };
+        return Report(Simulator.InjectFault(Account.Id, fault), $"Simulated: {kind}.");
+    }
+
+    private Task Report(string? error, string success) =>
+        OnMessage.InvokeAsync(error is null ? (success, true) : (error, false));
+}

@@ -1,0 +1,83 @@
+using Microsoft.AspNetCore.Components;
+using Radzen;
+using WaDashboard.Core.Accounts;
+using WaDashboard.Core.Persistence;
+using WaDashboard.Core.Sessions;
+
+namespace WaDashboard.Web.Components.Pages.Accounts;
+
+/// <summary>Validates as the person types; nothing they typed is lost when the server refuses it.</summary>
+public partial class AddAccountDialog
+{
+    private string _name = "";
+    private string _phone = "";
+    private string? _nameError;
+    private string? _phoneError;
+    private string? _normalized;
+    private bool _busy;
+
+    [Inject] private Fleet Fleet { get; set; } = default!;
+    [Inject] private DialogService Dialogs { get; set; } = default!;
+
+    private void OnPhoneInput(ChangeEventArgs e)
+    {
+        _phone = e.Value?.ToString() ?? "";
+        ValidatePhone(showEmpty: false);
+    }
+
+    private bool ValidatePhone(bool showEmpty)
+    {
+        _normalized = null;
+        if (string.IsNullOrWhiteSpace(_phone) && !showEmpty)
+        {
+            _phoneError = null;
+            return false;
+        }
+
+        if (PhoneNumber.TryParse(_phone, out var phone, out var error))
+        {
+            _phoneError = Fleet.Find(phone.Value) is not null ? $"{phone.Value} is already in the fleet. Each number can be added once." : null;
+            _normalized = _phoneError is null ? phone.Value : null;
+            return _phoneError is null;
+        }
+
+        _phoneError = error;
+        return false;
+    }
+
+    private async Task SubmitAsync()
+    {
+        _nameError = string.IsNullOrWhiteSpace(_name) ? "A name is required, e.g. \"Clinic reception\"." : null;
+        var phoneOk = ValidatePhone(showEmpty: true);
+        if (_nameError is not null || !phoneOk)
+        {
+            return;
+        }
+
+        _busy = true;
+        try
+        {
+            var account = await Fleet.AddAsync(_name, _phone, CancellationToken.None);
+            Dialogs.Close(account);
+        }
+        catch (AccountValidationException ex)
+        {
+            if (ex.Field == "name")
+            {
+                _nameError = ex.Message;
+            }
+            else
+            {
+                _phoneError = ex.Message;
+            }
+        }
+        catch (DuplicatePhoneException ex)
+        {
+            _phoneError = ex.Message;
+        }
+        finally
+        {
+            _busy = false;
+        }
+    }
+}

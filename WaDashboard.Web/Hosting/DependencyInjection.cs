@@ -1,0 +1,38 @@
+using Radzen;
+using WaDashboard.Web.Api;
+using WaDashboard.Web.Components;
+using WaDashboard.Web.Components.Shared;
+
+namespace WaDashboard.Web.Hosting;
+
+public static class DependencyInjection
+{
+    public static IServiceCollection AddWaDashboardWeb(this IServiceCollection services, IConfiguration configuration)
+    {
+        services.AddRazorComponents().AddInteractiveServerComponents();
+        services.AddRadzenComponents();
+        services.AddProblemDetails();
+        services.ConfigureHttpJsonOptions(json => json.SerializerOptions.Converters.Add(new System.Text.Json.Serialization.JsonStringEnumConverter()));
+        services.AddSingleton<QrCodeRenderer>();
+        services.AddHealthChecks().AddCheck<FleetHealthCheck>("fleet");
+        services.AddHostedService<StartupBanner>();
+        return services;
+    }
+
+    public static WebApplication UseWaDashboard(this WebApplication app)
+    {
+        if (!app.Environment.IsDevelopment())
+        {
+            app.UseExceptionHandler("/error", createScopeForErrors: true);
+        }
+
+        app.UseStatusCodePages();
+        app.UseStaticFiles();
+        app.UseAntiforgery();
+        app.MapHealthEndpoints();
+        app.MapAccountsEndpoints();
+        app.MapSimulatorEndpoints();
+        app.MapRazorComponents<App>().AddInteractiveServerRenderMode();
+        return app;
+    }
+}
