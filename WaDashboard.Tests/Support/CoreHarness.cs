@@ -1,0 +1,131 @@
+using Microsoft.Extensions.Configuration;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.DependencyInjection.Extensions;
+using Microsoft.Extensions.Hosting;
+using Microsoft.Extensions.Logging;
+using WaDashboard.Core;
+using WaDashboard.Core.Accounts;
+using WaDashboard.Core.Engines.Simulator;
+using WaDashboard.Core.Sessions;
+
+namespace WaDashboard.Tests.Support;
+
+/// <summary>
+/// The real Core (supervisors, simulator, SQLite file, hosted services) in a generic host on a temp folder,
+/// with a fake clock. Restartable on the same folder to test what survives a restart.
+/// </summary>
+public sealed class CoreHarness : IAsyncDisposable
+{
+    public static readonly TimeSpan Patience = TimeSpan.FromSeconds(15);
+
+    private readonly IHost _host;
+
+    private CoreHarness(IHost host, string dataDirectory, FakeTimeProvider time)
+    {
+        _host = host;
+        DataDirectory = dataDirectory;
+        Time = time;
+    }
+
+    public string DataDirectory { get; }
+    public FakeTimeProvider Time { get; }
+    public IServiceProvider Services => _host.Services;
+    public Fleet Fleet => Services.GetRequiredService<Fleet>();
+    public SimulatorEngine Simulator => Services.GetRequiredService<SimulatorEngine>();
+    public FleetEvents Events => Services.GetRequiredService<FleetEvents>();
+    public ConnectGate Gate => Services.GetRequiredService<ConnectGate>();
+
+    public static async Task<CoreHarness> StartAsync(string dataDirectory, FakeTimeProvider? time = null, IDictionary<string, string?>? settings = null)
+    {
+        time ??= new FakeTimeProvider();
+        var builder = Host.CreateApplicationBuilder(new HostApplicationBuilderSettings { DisableDefaults = true });
+        var config = new Dictionary<string, string?>
+        {
+            ["Storage:DataDirectory"] = dataDirectory,
+            ["Simulator:StartDelay"] = "00:00:00.100",
+            ["Simulator:PreKeyFiles"] = "3",
+            ["Supervision:DeadlineTick"] = "00:00:00.100",
+        };
+        foreach (var (key, value) in settings ?? new Dictionary<string, string?>())
+        {
+            config[key] = value;
+        }
+
+        builder.Configuration.AddInMemoryCollection(config);
+        builder.Logging.ClearProviders();
+        builder.Services.AddWaDashboardCore(builder.Configuration);
+        builder.Services.Replace(ServiceDescriptor.Singleton<TimeProvider>(time));
+        var host = builder.Build();
+        await host.StartAsync();
+        return new CoreHarness(host, dataDirectory, time);
+    }
+
+    /// <summary>Waits (in real time) until the account's state matches.</summary>
+    public async Task<AccountState> WaitForAsync(string accountId, Func<AccountState, bool> predicate, string what)
+    {
+        var deadline = DateTime.UtcNow + Patience;
+        while (DateTime.UtcNow < deadline)
+        {
+            if (Fleet.Get(accountId) is { } state && predicate(state))
+            {
+                return state;
+            }
+
+            await Task.Delay(10);
+        }
+
+        var last = Fleet.Get(accountId);
+        throw new TimeoutException($"Waited {Patience.TotalSeconds} s for {what}; the account is {last?.Status} ({last?.Note}).");
+    }
+
+    /// <summary>Moves the fake clock in small steps, giving the supervisors time to react between steps.</summary>
+    public async Task AdvanceAsync(TimeSpan by, TimeSpan? step = null)
+    {
+        var stepSize = step ?? TimeSpan.FromMilliseconds(100);
+        var remaining = by;
+        while (remaining > TimeSpan.Zero)
+        {
+            var move = remaining < stepSize ? remaining : stepSize;
+            Time.Advance(move);
+            remaining -= move;
+            await Task.Delay(1);
+        }
+    }
+
+    /// <summary>Adds an account and links it through QR + simulated scan until it is connected.</summary>
+    public async Task<AccountState> AddConnectedAsync(string phone, string name = "Test")
+    {
+        var account = await Fleet.AddAsync(name, phone, CancellationToken.None);
+        await Fleet.SendAsync(account.Id, new LinkCommand(Core.Engines.LinkMode.Qr), CancellationToken.None);
+        await AdvanceUntilAsync(account.Id, s => s.Status == AccountStatus.AwaitingQrScan, "a QR code");
+        Assert.Null(Simulator.Scan(account.Id));
+        return await AdvanceUntilAsync(account.Id, s => s.Status == AccountStatus.Connected, "Connected");
+    }
+
+    /// <summary>Advances the fake clock in small steps until the account's state matches.</summary>
+    public async Task<AccountState> AdvanceUntilAsync(string accountId, Func<AccountState, bool> predicate, string what, TimeSpan? limit = null)
+    {
+        var deadline = DateTime.UtcNow + Patience;
+        var simulated = TimeSpan.Zero;
+        while (DateTime.UtcNow < deadline && simulated <= (limit ?? TimeSpan.FromHours(1)))
+        {
+            if (Fleet.Get(accountId) is { } state && predicate(state))
+            {
+                return state;
+            }
+
+            Time.Advance(TimeSpan.FromMilliseconds(50));
+            simulated += TimeSpan.FromMilliseconds(50);
+            await Task.Delay(2);
+        }
+
+        var last = Fleet.Get(accountId);
+        throw new TimeoutException($"Never reached {what}; the account is {last?.Status} ({last?.Note}).");
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        await _host.StopAsync();
+        _host.Dispose();
+    }
+}
