@@ -65,6 +65,8 @@ public static class DependencyInjection
     {
         services.AddOptions<ReconnectOptions>().Bind(configuration.GetSection(ReconnectOptions.Section)).ValidateDataAnnotations().ValidateOnStart();
         services.AddSingleton<ConnectGate>();
+        services.AddSingleton<ConnectionMonitor>();
+        services.AddHostedService(sp => sp.GetRequiredService<ConnectionMonitor>());
         return services;
     }
 
@@ -72,6 +74,8 @@ public static class DependencyInjection
     {
         services.AddOptions<SupervisionOptions>().Bind(configuration.GetSection(SupervisionOptions.Section)).ValidateDataAnnotations().ValidateOnStart();
         services.AddSingleton<FleetEvents>();
+        services.AddSingleton<Health.AlertCenter>();
+        services.AddHostedService(sp => sp.GetRequiredService<Health.AlertCenter>());
         services.AddSingleton<DeadlineScheduler>();
         services.AddSingleton<Fleet>();
         services.AddHostedService<FleetHost>();

@@ -37,5 +37,8 @@ public interface IWhatsAppEngine
 
     Task<EngineSessionInfo?> GetSessionAsync(string accountId, CancellationToken cancellationToken);
 
+    /// <summary>Every session the engine holds right now, for drift reconciliation.</summary>
+    Task<IReadOnlyCollection<EngineSessionInfo>> ListSessionsAsync(CancellationToken cancellationToken);
+
     System.Threading.Channels.ChannelReader<EngineEvent> Events { get; }
 }

@@ -49,6 +49,9 @@ public static class DisconnectClassifier
         ["EHOSTUNREACH"] = DisconnectReason.ConnectionLost,
         ["ENETUNREACH"] = DisconnectReason.ConnectionLost,
         ["EPIPE"] = DisconnectReason.ConnectionLost,
+        // the dashboard's own observations
+        ["engine-lost-session"] = DisconnectReason.ConnectionLost,
+        ["engine-error"] = DisconnectReason.ConnectionLost,
     };
 
     /// <summary>whatsmeow ConnectFailure reasons (numeric) that are not transient.</summary>

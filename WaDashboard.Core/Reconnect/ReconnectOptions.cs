@@ -33,6 +33,9 @@ public sealed class ReconnectOptions : IValidatableObject
     /// <summary>A start (connect attempt) that has not connected or failed by then counts as a timeout.</summary>
     public TimeSpan StartTimeout { get; set; } = TimeSpan.FromSeconds(45);
 
+    /// <summary>How often the connection monitor looks for overdue retries, stuck starts and drift against the engine.</summary>
+    public TimeSpan MonitorInterval { get; set; } = TimeSpan.FromSeconds(30);
+
     /// <summary>Fleet-wide limit on connect attempts in flight at once.</summary>
     [Range(1, 100_000)]
     public int MaxConcurrentConnects { get; set; } = 20;
@@ -49,9 +52,9 @@ public sealed class ReconnectOptions : IValidatableObject
             yield return new ValidationResult("Reconnect:MaxDelay must be at least Reconnect:BaseDelay.", [nameof(MaxDelay)]);
         }
 
-        if (Budget <= TimeSpan.Zero || LoopWindow <= TimeSpan.Zero || StartTimeout <= TimeSpan.Zero)
+        if (Budget <= TimeSpan.Zero || LoopWindow <= TimeSpan.Zero || StartTimeout <= TimeSpan.Zero || MonitorInterval <= TimeSpan.Zero)
         {
-            yield return new ValidationResult("Reconnect:Budget, LoopWindow and StartTimeout must be positive.");
+            yield return new ValidationResult("Reconnect:Budget, LoopWindow, StartTimeout and MonitorInterval must be positive.");
         }
     }
 }

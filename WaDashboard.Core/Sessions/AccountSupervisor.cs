@@ -30,11 +30,21 @@ public sealed class AccountSupervisor
 {
     private sealed record Envelope(SupervisorInput Input, TaskCompletionSource<CommandResult>? Reply);
 
+    /// <summary>The connect gate gave this supervisor a slot for the start with this token.</summary>
+    private sealed record ConnectSlotGranted(long Token) : SupervisorInput;
+
     private readonly Channel<Envelope> _queue;
     private readonly SupervisorServices _services;
     private readonly Task _loop;
     private AccountState _state;
     private bool _holdsConnectSlot;
+
+    // A start waiting for a fleet-wide connect slot. The wait runs beside the loop (owned: cancelled and
+    // awaited when the supervisor stops) so commands and events keep flowing while the fleet is saturated.
+    private StartEngine? _pendingStart;
+    private Task _slotWait = Task.CompletedTask;
+    private CancellationTokenSource? _slotWaitCancel;
+    private int _slotGrantedNotTaken;
 
     public AccountSupervisor(AccountState initial, SupervisorServices services, CancellationToken stopping)
     {
@@ -49,6 +59,9 @@ public sealed class AccountSupervisor
     }
 
     public AccountState State => Volatile.Read(ref _state);
+
+    /// <summary>When the engine was last asked to start (after the connect gate let it through), with that start's token.</summary>
+    public (DateTimeOffset At, long Token)? LastStart { get; private set; }
 
     public string AccountId => _state.Id;
 
@@ -115,16 +128,85 @@ public sealed class AccountSupervisor
         }
         finally
         {
+            _slotWaitCancel?.Cancel();
+            try
+            {
+                await _slotWait;
+            }
+            catch (OperationCanceledException)
+            {
+            }
+
             if (_holdsConnectSlot)
             {
                 _holdsConnectSlot = false;
                 _services.Gate.Release();
             }
+
+            if (Interlocked.Exchange(ref _slotGrantedNotTaken, 0) == 1)
+            {
+                _services.Gate.Release();
+            }
         }
+    }
+
+    /// <summary>Waits for a connect slot, then hands it to the loop as an input. Never blocks the loop.</summary>
+    private async Task WaitForSlotAsync(long token, CancellationToken cancellationToken)
+    {
+        await _services.Gate.AcquireAsync(cancellationToken);
+        Volatile.Write(ref _slotGrantedNotTaken, 1);
+        if (!await TryWriteAsync(new Envelope(new ConnectSlotGranted(token), null), CancellationToken.None)
+            && Interlocked.Exchange(ref _slotGrantedNotTaken, 0) == 1)
+        {
+            _services.Gate.Release();
+        }
+    }
+
+    private async Task OnSlotGrantedAsync(CancellationToken stopping)
+    {
+        if (Interlocked.Exchange(ref _slotGrantedNotTaken, 0) == 0)
+        {
+            return;
+        }
+
+        _holdsConnectSlot = true;
+        var start = _pendingStart;
+        _pendingStart = null;
+        if (start is not null && _state.Status == AccountStatus.Starting && start.StartToken == _state.StartToken)
+        {
+            await IssueStartAsync(start, stopping);
+        }
+    }
+
+    private async Task IssueStartAsync(StartEngine start, CancellationToken stopping)
+    {
+        var s = _services;
+        var id = _state.Id;
+        var folder = s.Folders.GenerationFolder(id, start.Generation);
+        await s.Engine.StartSessionAsync(new SessionStartRequest(id, start.Generation, folder, start.Link, _state.Phone.Digits), stopping);
+        var issuedAt = s.Time.GetUtcNow();
+        LastStart = (issuedAt, start.StartToken);
+        s.Deadlines.Schedule(id, DeadlineKind.StartTimeout, issuedAt + s.Reconnect.StartTimeout, start.StartToken);
     }
 
     private async Task<CommandResult?> ProcessAsync(SupervisorInput input, CancellationToken stopping, int depth)
     {
+        if (input is ConnectSlotGranted)
+        {
+            try
+            {
+                await OnSlotGrantedAsync(stopping);
+            }
+            catch (Exception ex) when (ex is not OperationCanceledException && depth < 3)
+            {
+                _services.Logger.LogWarning(ex, "Engine start failed for {AccountId}", _state.Id);
+                ReleaseSlotUnlessStarting();
+                await ProcessAsync(new EngineEventInput(new SessionDisconnected(_state.Id, _state.Generation, "engine-error", ex.Message)), stopping, depth + 1);
+            }
+
+            return null;
+        }
+
         var services = _services;
         var now = services.Time.GetUtcNow();
         var previous = _state;
@@ -172,15 +254,23 @@ public sealed class AccountSupervisor
         switch (effect)
         {
             case StartEngine start:
-                if (!_holdsConnectSlot)
+                if (_holdsConnectSlot || s.Gate.TryAcquire())
                 {
-                    await s.Gate.AcquireAsync(stopping);
                     _holdsConnectSlot = true;
+                    await IssueStartAsync(start, stopping);
+                }
+                else
+                {
+                    // Queue behind the fleet-wide cap; the latest start wins if several pile up.
+                    var waiting = _pendingStart is not null;
+                    _pendingStart = start;
+                    if (!waiting)
+                    {
+                        _slotWaitCancel ??= CancellationTokenSource.CreateLinkedTokenSource(stopping);
+                        _slotWait = WaitForSlotAsync(start.StartToken, _slotWaitCancel.Token);
+                    }
                 }
 
-                var folder = s.Folders.GenerationFolder(id, start.Generation);
-                await s.Engine.StartSessionAsync(new SessionStartRequest(id, start.Generation, folder, start.Link, _state.Phone.Digits), stopping);
-                s.Deadlines.Schedule(id, DeadlineKind.StartTimeout, s.Time.GetUtcNow() + s.Reconnect.StartTimeout, start.StartToken);
                 break;
             case StopEngine:
                 await s.Engine.StopSessionAsync(id, stopping);
@@ -196,7 +286,7 @@ public sealed class AccountSupervisor
                 break;
             case RaiseAlert alert:
                 s.Logger.LogWarning("Alert for {AccountId} ({Phone}): {Alert}", id, _state.Phone.Masked, alert.Message);
-                s.Events.Publish(new AlertRaised(id, alert.Message, now));
+                s.Events.Publish(new AlertRaised(id, _state.Name, alert.Message, now));
                 break;
         }
     }

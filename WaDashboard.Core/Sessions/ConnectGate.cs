@@ -19,9 +19,26 @@ public sealed class ConnectGate(IOptions<ReconnectOptions> options)
     public int Peak => Volatile.Read(ref _peak);
     public long Attempts => Interlocked.Read(ref _attempts);
 
+    /// <summary>Takes a slot if one is free right now.</summary>
+    public bool TryAcquire()
+    {
+        if (!_slots.Wait(0))
+        {
+            return false;
+        }
+
+        Count();
+        return true;
+    }
+
     public async Task AcquireAsync(CancellationToken cancellationToken)
     {
         await _slots.WaitAsync(cancellationToken);
+        Count();
+    }
+
+    private void Count()
+    {
         var now = Interlocked.Increment(ref _inFlight);
         Interlocked.Increment(ref _attempts);
         int peak;

@@ -50,6 +50,10 @@ public sealed class Fleet
 
     public AccountState? Get(string accountId) => _supervisors.TryGetValue(accountId, out var s) ? s.State : null;
 
+    /// <summary>Every account with when its current engine start was issued (null while none is).</summary>
+    internal IEnumerable<(AccountState State, (DateTimeOffset At, long Token)? LastStart)> Supervision =>
+        _supervisors.Values.Select(s => (s.State, s.LastStart));
+
     /// <summary>Finds an account by id or by phone number in any accepted notation.</summary>
     public AccountState? Find(string idOrPhone)
     {
@@ -163,6 +167,14 @@ public sealed class Fleet
         _supervisors.TryGetValue(accountId, out var supervisor)
             ? supervisor.SendAsync(command, cancellationToken)
             : Task.FromResult(new CommandResult(CommandOutcome.Refused, "No such account."));
+
+    /// <summary>Bulk reconnect: the same command per account, all at once; returns each account's outcome.</summary>
+    public async Task<IReadOnlyDictionary<string, CommandResult>> ReconnectManyAsync(IEnumerable<string> accountIds, CancellationToken cancellationToken)
+    {
+        var ids = accountIds.Distinct(StringComparer.Ordinal).ToList();
+        var results = await Task.WhenAll(ids.Select(id => SendAsync(id, new ReconnectCommand(), cancellationToken)));
+        return ids.Zip(results).ToDictionary(p => p.First, p => p.Second, StringComparer.Ordinal);
+    }
 
     public ValueTask DeliverAsync(EngineEvent engineEvent, CancellationToken cancellationToken) =>
         PostAsync(engineEvent.AccountId, new EngineEventInput(engineEvent), cancellationToken);

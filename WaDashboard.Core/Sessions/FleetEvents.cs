@@ -9,7 +9,10 @@ public sealed record AccountChanged(AccountState State) : FleetEvent;
 
 public sealed record AccountRemoved(string AccountId) : FleetEvent;
 
-public sealed record AlertRaised(string AccountId, string Message, DateTimeOffset At) : FleetEvent;
+public sealed record AlertRaised(string AccountId, string AccountName, string Message, DateTimeOffset At) : FleetEvent;
+
+/// <summary>Someone dismissed alerts; pages showing them re-render.</summary>
+public sealed record AlertsDismissed : FleetEvent;
 
 /// <summary>
 /// The in-process hub components subscribe to. Handlers must be quick (a component marks itself dirty and

@@ -26,7 +26,7 @@ public static class SessionTransitions
         LogoutCommand => Logout(state, context),
         StopCommand => Stop(state, context),
         RestoreCommand => Restore(state, context),
-        DriftDetected drift => Drift(state, drift.Detail, context),
+        DriftDetected drift => Drift(state, drift, context),
         EngineEventInput { Event: var e } when e.Generation != state.Generation => Transition.Unchanged(state),
         EngineEventInput { Event: var e } => OnEngineEvent(state, e, context),
         DeadlineReached deadline => OnDeadline(state, deadline, context),
@@ -194,15 +194,17 @@ public static class SessionTransitions
         }
     }
 
-    private static Transition Drift(AccountState state, string detail, TransitionContext context)
+    private static Transition Drift(AccountState state, DriftDetected drift, TransitionContext context)
     {
-        if (!IsActive(state.Status) && state.Status != AccountStatus.Reconnecting)
+        if (state.Status is not (AccountStatus.Connected or AccountStatus.AwaitingQrScan or AccountStatus.AwaitingPairingCode)
+            || drift.Token != state.StartToken)
         {
             return Transition.Unchanged(state);
         }
 
-        // The engine has no session although we think one is live: treat it as a lost connection.
-        return Disconnect(state, "engine-lost-session", detail, context, driftNote: true);
+        // The engine has no session although we think one is live: treat it as a lost connection
+        // (a linked session reconnects with backoff; a pending QR expires and waits for a person).
+        return Disconnect(state, "engine-lost-session", drift.Detail, context, driftNote: true);
     }
 
     private static Transition OnEngineEvent(AccountState state, EngineEvent engineEvent, TransitionContext context)

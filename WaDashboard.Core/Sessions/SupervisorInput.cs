@@ -23,8 +23,11 @@ public sealed record StopCommand : SessionCommand;
 /// <summary>Sent once per account when the host starts.</summary>
 public sealed record RestoreCommand : SessionCommand;
 
-/// <summary>The engine lost (or never had) a session this account believes is live.</summary>
-public sealed record DriftDetected(string Detail) : SessionCommand;
+/// <summary>
+/// The engine lost (or never had) a session this account believes is live. <paramref name="Token"/> is the
+/// start the observation was made for, so an observation that raced with a newer start changes nothing.
+/// </summary>
+public sealed record DriftDetected(string Detail, long Token) : SessionCommand;
 
 public sealed record EngineEventInput(EngineEvent Event) : SupervisorInput;
 

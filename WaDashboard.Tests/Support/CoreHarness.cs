@@ -34,6 +34,8 @@ public sealed class CoreHarness : IAsyncDisposable
     public SimulatorEngine Simulator => Services.GetRequiredService<SimulatorEngine>();
     public FleetEvents Events => Services.GetRequiredService<FleetEvents>();
     public ConnectGate Gate => Services.GetRequiredService<ConnectGate>();
+    public Core.Reconnect.ConnectionMonitor Monitor => Services.GetRequiredService<Core.Reconnect.ConnectionMonitor>();
+    public Core.Health.AlertCenter Alerts => Services.GetRequiredService<Core.Health.AlertCenter>();
 
     public static async Task<CoreHarness> StartAsync(string dataDirectory, FakeTimeProvider? time = null, IDictionary<string, string?>? settings = null)
     {
@@ -100,6 +102,28 @@ public sealed class CoreHarness : IAsyncDisposable
         await AdvanceUntilAsync(account.Id, s => s.Status == AccountStatus.AwaitingQrScan, "a QR code");
         Assert.Null(Simulator.Scan(account.Id));
         return await AdvanceUntilAsync(account.Id, s => s.Status == AccountStatus.Connected, "Connected");
+    }
+
+    /// <summary>Advances the fake clock in steps until the whole fleet matches; returns the simulated time it took.</summary>
+    public async Task<TimeSpan> AdvanceUntilFleetAsync(Func<IReadOnlyList<AccountState>, bool> predicate, string what, TimeSpan step, TimeSpan limit, Action<TimeSpan>? afterStep = null)
+    {
+        var deadline = DateTime.UtcNow + TimeSpan.FromSeconds(120);
+        var simulated = TimeSpan.Zero;
+        while (!predicate(Fleet.Accounts))
+        {
+            if (DateTime.UtcNow > deadline || simulated > limit)
+            {
+                var counts = string.Join(", ", Fleet.Accounts.GroupBy(a => a.Status).Select(g => $"{g.Key}={g.Count()}"));
+                throw new TimeoutException($"Never reached {what} within {simulated}; the fleet is {counts}.");
+            }
+
+            Time.Advance(step);
+            simulated += step;
+            await Task.Delay(5);
+            afterStep?.Invoke(simulated);
+        }
+
+        return simulated;
     }
 
     /// <summary>Advances the fake clock in small steps until the account's state matches.</summary>

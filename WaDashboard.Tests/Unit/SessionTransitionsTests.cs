@@ -402,13 +402,25 @@ public class SessionTransitionsTests
     [Fact]
     public void Drift_turns_a_session_the_engine_lost_into_a_retry_with_a_note()
     {
-        var result = Apply(State(AccountStatus.Connected, linked: true), new DriftDetected("engine has no session"));
+        var connected = State(AccountStatus.Connected, linked: true);
+        var result = Apply(connected, new DriftDetected("engine has no session", connected.StartToken));
 
         Assert.Equal(AccountStatus.Reconnecting, result.State.Status);
+        Assert.Equal(DisconnectReason.ConnectionLost, result.State.Reason);
         Assert.StartsWith("Drift", result.State.Note);
 
+        // An observation made for an older start, or for an account no longer live, changes nothing.
+        Assert.Same(connected, Apply(connected, new DriftDetected("x", connected.StartToken - 1)).State);
         var idle = State(AccountStatus.LoggedOut);
-        Assert.Same(idle, Apply(idle, new DriftDetected("x")).State);
+        Assert.Same(idle, Apply(idle, new DriftDetected("x", idle.StartToken)).State);
+        var reconnecting = result.State;
+        Assert.Same(reconnecting, Apply(reconnecting, new DriftDetected("x", reconnecting.StartToken)).State);
+
+        // A pending QR the engine lost expires and waits for a person instead of asking for a new one.
+        var awaiting = State(AccountStatus.AwaitingQrScan) with { Qr = new QrCodeInfo("q", T0, T0.AddMinutes(1), 1, 6) };
+        var expired = Apply(awaiting, new DriftDetected("lost", awaiting.StartToken));
+        Assert.Equal(AccountStatus.QrExpired, expired.State.Status);
+        Assert.Empty(expired.Effects);
     }
 
     [Fact]

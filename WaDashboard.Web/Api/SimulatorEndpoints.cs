@@ -39,7 +39,7 @@ public static class SimulatorEndpoints
             if (!SimulatorFault.TryParseKind(request?.Kind, out var kind))
             {
                 return AccountRoute.Problem(StatusCodes.Status400BadRequest, "Unknown fault kind",
-                    $"'{request?.Kind}' is not a fault. Use one of: drop, logout, replace, ban, corrupt, slow-start.");
+                    $"'{request?.Kind}' is not a fault. Use one of: drop, logout, replace, ban, corrupt, slow-start, lose-session.");
             }
 
             if (request!.Seconds is < 0 or > 86_400)

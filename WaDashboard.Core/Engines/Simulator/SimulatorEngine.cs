@@ -145,6 +145,17 @@ public sealed class SimulatorEngine : IWhatsAppEngine, IDisposable
         }
     }
 
+    public Task<IReadOnlyCollection<EngineSessionInfo>> ListSessionsAsync(CancellationToken cancellationToken)
+    {
+        lock (_gate)
+        {
+            IReadOnlyCollection<EngineSessionInfo> sessions = _sessions.Values
+                .Select(s => new EngineSessionInfo(s.Request.AccountId, s.Request.Generation, s.Phase == Phase.Connected))
+                .ToList();
+            return Task.FromResult(sessions);
+        }
+    }
+
     public IReadOnlyList<SimulatedMessage> ReceivedMessages(string accountId)
     {
         lock (_gate)
@@ -184,6 +195,15 @@ public sealed class SimulatorEngine : IWhatsAppEngine, IDisposable
             {
                 case SimulatorFaultKind.SlowStart:
                     _slowStarts[accountId] = fault.Delay ?? TimeSpan.FromSeconds(60);
+                    return null;
+                case SimulatorFaultKind.LoseSession:
+                    if (session is null)
+                    {
+                        return "This account has no live session in the simulator to lose.";
+                    }
+
+                    // Like a crashed browser whose disconnect webhook never arrives: no event at all.
+                    Close(accountId);
                     return null;
                 case SimulatorFaultKind.Ban:
                     _bans[accountId] = fault.Until;

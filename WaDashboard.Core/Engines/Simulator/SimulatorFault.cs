@@ -14,6 +14,8 @@ public enum SimulatorFaultKind
     Corrupt,
     /// <summary>The next start hangs for a while (default 60 s) before it answers.</summary>
     SlowStart,
+    /// <summary>The engine silently loses the session (a crash whose disconnect event never arrives).</summary>
+    LoseSession,
 }
 
 public sealed record SimulatorFault(SimulatorFaultKind Kind, string? Code = null, string? Text = null, DateTimeOffset? Until = null, TimeSpan? Delay = null)
@@ -29,6 +31,7 @@ public sealed record SimulatorFault(SimulatorFaultKind Kind, string? Code = null
             "ban" => Set(SimulatorFaultKind.Ban, out kind),
             "corrupt" => Set(SimulatorFaultKind.Corrupt, out kind),
             "slow-start" or "slowstart" => Set(SimulatorFaultKind.SlowStart, out kind),
+            "lose-session" or "losesession" => Set(SimulatorFaultKind.LoseSession, out kind),
             _ => false,
         };
 

@@ -2,6 +2,7 @@ using Microsoft.AspNetCore.Components;
 using Radzen;
 using Radzen.Blazor;
 using WaDashboard.Core.Accounts;
+using WaDashboard.Core.Health;
 using WaDashboard.Core.Sessions;
 using WaDashboard.Web.Components.Shared;
 
@@ -21,18 +22,23 @@ public partial class AccountsPage
     private string _search = "";
     private string _statusFilter = AllStatuses;
     private DateTimeOffset _now;
+    private readonly HashSet<string> _selected = new(StringComparer.Ordinal);
+    private IReadOnlyList<Alert> _alerts = [];
+    private string? _message;
+    private bool _busy;
 
     [Inject] private Fleet Fleet { get; set; } = default!;
     [Inject] private FleetEvents Events { get; set; } = default!;
     [Inject] private TimeProvider Time { get; set; } = default!;
     [Inject] private DialogService Dialogs { get; set; } = default!;
     [Inject] private NavigationManager Navigation { get; set; } = default!;
+    [Inject] private AlertCenter Alerts { get; set; } = default!;
 
     private DateTimeOffset Now => _now;
 
     protected override void OnInitialized()
     {
-        _refresh = new LiveRefresh(Events, e => e is AccountChanged or AccountRemoved, InvokeAsync, () =>
+        _refresh = new LiveRefresh(Events, e => e is AccountChanged or AccountRemoved or AlertRaised or AlertsDismissed, InvokeAsync, () =>
         {
             StateHasChanged();
             return Task.CompletedTask;
@@ -51,7 +57,94 @@ public partial class AccountsPage
     {
         _now = Time.GetUtcNow();
         _accounts = Fleet.Accounts;
+        _alerts = Alerts.Recent;
+        _selected.IntersectWith(_accounts.Select(a => a.Id));
     }
+
+    private int SelectedCount => _selected.Count;
+
+    private bool AllShownSelected => Rows.Any() && Rows.All(a => _selected.Contains(a.Id));
+
+    private void ToggleSelected(string id, ChangeEventArgs e)
+    {
+        if (e.Value is true)
+        {
+            _selected.Add(id);
+        }
+        else
+        {
+            _selected.Remove(id);
+        }
+    }
+
+    private void ToggleAllShown(ChangeEventArgs e)
+    {
+        var shown = Rows.Select(a => a.Id).ToList();
+        if (e.Value is true)
+        {
+            _selected.UnionWith(shown);
+        }
+        else
+        {
+            _selected.ExceptWith(shown);
+        }
+    }
+
+    private async Task ReconnectSelectedAsync()
+    {
+        _busy = true;
+        try
+        {
+            var results = await Fleet.ReconnectManyAsync(_selected.ToList(), CancellationToken.None);
+            _message = "Reconnect: " + string.Join(", ", results.Values
+                .GroupBy(r => r.Outcome)
+                .OrderBy(g => g.Key)
+                .Select(g => $"{g.Count()} {OutcomeText(g.Key)}"));
+            _selected.Clear();
+        }
+        finally
+        {
+            _busy = false;
+        }
+    }
+
+    private static string OutcomeText(CommandOutcome outcome) => outcome switch
+    {
+        CommandOutcome.Started => "started",
+        CommandOutcome.InProgress => "already in progress",
+        CommandOutcome.AlreadyConnected => "already connected",
+        CommandOutcome.Refused => "refused (see each account)",
+        _ => "done",
+    };
+
+    private async Task FixAsync(AccountState account, AccountFix fix)
+    {
+        if (fix.Kind == AccountFixKind.Open)
+        {
+            Navigation.NavigateTo($"accounts/{account.Id}");
+            return;
+        }
+
+        _busy = true;
+        try
+        {
+            SessionCommand command = fix.Kind == AccountFixKind.Link ? new LinkCommand(Core.Engines.LinkMode.Qr) : new ReconnectCommand();
+            var result = await Fleet.SendAsync(account.Id, command, CancellationToken.None);
+            if (fix.ShowsCode && result.Accepted)
+            {
+                Navigation.NavigateTo($"accounts/{account.Id}");
+                return;
+            }
+
+            _message = $"{account.Name}: {result.Message}";
+        }
+        finally
+        {
+            _busy = false;
+        }
+    }
+
+    private void DismissAlerts() => Alerts.DismissAll();
 
     private IEnumerable<AccountState> Rows => _accounts.Where(Matches);
 
