@@ -1,0 +1,289 @@
+using System.Collections.Concurrent;
+using System.Diagnostics;
+using System.Net;
+using System.Net.Sockets;
+using System.Runtime.InteropServices;
+using WaDashboard.Tests.Support;
+
+namespace WaDashboard.Tests.EndToEnd;
+
+/// <summary>
+/// The real WaDashboard executable, run as its own process on a temp folder (database, logs, sessions, HOME) and a free
+/// loopback port. Can be stopped gracefully and started again on the same folder. Its console output is kept so that a
+/// failing test can show what the app said.
+/// </summary>
+public sealed class AppProcess : IAsyncDisposable
+{
+    private static readonly TimeSpan StartupPatience = TimeSpan.FromSeconds(60);
+    private static readonly TimeSpan StopPatience = TimeSpan.FromSeconds(20);
+    private static readonly TimeSpan HealthPollInterval = TimeSpan.FromMilliseconds(100);
+    private const int OutputLinesKept = 400;
+    private const int SigTerm = 15;
+
+    private readonly TempDirectory _root;
+    private readonly string _homeDirectory;
+    private readonly ConcurrentQueue<string> _output = new();
+    private Process? _process;
+    private int _run;
+
+    private AppProcess(TempDirectory root)
+    {
+        _root = root;
+        DataDirectory = Path.Combine(root.Path, "data");
+        _homeDirectory = Path.Combine(root.Path, "home");
+        Directory.CreateDirectory(DataDirectory);
+        Directory.CreateDirectory(_homeDirectory);
+    }
+
+    /// <summary>Storage:DataDirectory of the app: wadashboard.db, logs/ and sessions/ live here, across restarts.</summary>
+    public string DataDirectory { get; }
+
+    /// <summary>Where the current run listens; a new port on every start.</summary>
+    public Uri BaseUrl { get; private set; } = new("http://127.0.0.1/");
+
+    /// <summary>An HTTP client for the REST API of the current run.</summary>
+    public DashboardApi Api { get; private set; } = null!;
+
+    public bool IsRunning => _process is { HasExited: false };
+
+    /// <summary>Starts the app on a fresh temp folder and returns once /healthz answers 200.</summary>
+    public static async Task<AppProcess> StartAsync()
+    {
+        var app = new AppProcess(new TempDirectory("wadash-e2e"));
+        try
+        {
+            await app.StartRunAsync();
+            return app;
+        }
+        catch
+        {
+            await app.DisposeAsync();
+            throw;
+        }
+    }
+
+    /// <summary>Stops the app gracefully (SIGTERM), then starts it again on the same data folder.</summary>
+    public async Task<int> RestartAsync()
+    {
+        var exitCode = await StopAsync();
+        await StartRunAsync();
+        return exitCode;
+    }
+
+    /// <summary>Sends SIGTERM and waits for the process to exit; returns its exit code. Kills it if it does not stop in time.</summary>
+    public async Task<int> StopAsync()
+    {
+        var process = _process ?? throw new InvalidOperationException("The app is not running.");
+        if (!process.HasExited)
+        {
+            if (SendSignal(process.Id, SigTerm) != 0)
+            {
+                throw new InvalidOperationException($"Could not send SIGTERM to the app (pid {process.Id}).");
+            }
+
+            using var patience = new CancellationTokenSource(StopPatience);
+            try
+            {
+                await process.WaitForExitAsync(patience.Token);
+            }
+            catch (OperationCanceledException)
+            {
+                process.Kill(entireProcessTree: true);
+                await process.WaitForExitAsync();
+                throw new TimeoutException($"The app did not stop within {StopPatience.TotalSeconds:0} s of SIGTERM and was killed.\n{OutputTail()}");
+            }
+        }
+
+        // Let the asynchronous output readers drain the last lines.
+        process.WaitForExit();
+        var exitCode = process.ExitCode;
+        ReleaseProcess();
+        return exitCode;
+    }
+
+    /// <summary>The last lines the app wrote to stdout and stderr, over all its runs.</summary>
+    public string OutputTail(int lines = 80)
+    {
+        var all = _output.ToArray();
+        return $"--- last {Math.Min(lines, all.Length)} lines of app output ---\n" + string.Join('\n', all.TakeLast(lines));
+    }
+
+    private async Task StartRunAsync()
+    {
+        _run++;
+        var port = FreeLoopbackPort();
+        BaseUrl = new Uri($"http://127.0.0.1:{port}/");
+        var repository = RepositoryRoot();
+
+        var start = new ProcessStartInfo(AppExecutable(repository))
+        {
+            UseShellExecute = false,
+            RedirectStandardOutput = true,
+            RedirectStandardError = true,
+            WorkingDirectory = _root.Path,
+        };
+        start.ArgumentList.Add("--urls");
+        start.ArgumentList.Add(BaseUrl.GetLeftPart(UriPartial.Authority));
+        start.ArgumentList.Add("--contentRoot");
+        start.ArgumentList.Add(Path.Combine(repository, "WaDashboard.Web"));
+
+        // Development: the static assets (Radzen, blazor.web.js) are served from the build manifest only there.
+        start.Environment["ASPNETCORE_ENVIRONMENT"] = "Development";
+        start.Environment.Remove("ASPNETCORE_URLS");
+        start.Environment["HOME"] = _homeDirectory;
+        start.Environment["Storage__DataDirectory"] = DataDirectory;
+        start.Environment["Serilog__WriteTo__1__Args__path"] = Path.Combine(DataDirectory, "logs", "wadashboard-.log");
+
+        var process = new Process { StartInfo = start, EnableRaisingEvents = true };
+        var run = _run;
+        process.OutputDataReceived += (_, e) => Keep(run, e.Data);
+        process.ErrorDataReceived += (_, e) => Keep(run, e.Data);
+        if (!process.Start())
+        {
+            throw new InvalidOperationException($"Could not start {start.FileName}.");
+        }
+
+        _process = process;
+        process.BeginOutputReadLine();
+        process.BeginErrorReadLine();
+
+        Api?.Dispose();
+        Api = new DashboardApi(BaseUrl, OutputTail);
+        await WaitUntilHealthyAsync(process);
+    }
+
+    private async Task WaitUntilHealthyAsync(Process process)
+    {
+        var deadline = Stopwatch.StartNew();
+        using var probe = new HttpClient { BaseAddress = BaseUrl, Timeout = TimeSpan.FromSeconds(5) };
+        while (deadline.Elapsed < StartupPatience)
+        {
+            if (process.HasExited)
+            {
+                process.WaitForExit();
+                throw new InvalidOperationException($"The app exited with code {process.ExitCode} before it was ready.\n{OutputTail()}");
+            }
+
+            try
+            {
+                using var response = await probe.GetAsync("healthz");
+                if (response.StatusCode == HttpStatusCode.OK)
+                {
+                    return;
+                }
+            }
+            catch (HttpRequestException)
+            {
+                // Not listening yet.
+            }
+            catch (TaskCanceledException)
+            {
+                // Listening but slow to answer; ask again.
+            }
+
+            await Task.Delay(HealthPollInterval);
+        }
+
+        throw new TimeoutException($"/healthz did not answer 200 within {StartupPatience.TotalSeconds:0} s at {BaseUrl}.\n{OutputTail()}");
+    }
+
+    private void Keep(int run, string? line)
+    {
+        if (line is null)
+        {
+            return;
+        }
+
+        _output.Enqueue(run == 1 ? line : $"[run {run}] {line}");
+        while (_output.Count > OutputLinesKept)
+        {
+            _output.TryDequeue(out _);
+        }
+    }
+
+    private void ReleaseProcess()
+    {
+        _process?.Dispose();
+        _process = null;
+    }
+
+    /// <summary>Stops the app gracefully if it still runs, killing it when that fails, then removes the temp folder.</summary>
+    public async ValueTask DisposeAsync()
+    {
+        try
+        {
+            if (IsRunning)
+            {
+                await StopAsync();
+            }
+        }
+        catch (Exception ex) when (ex is TimeoutException or InvalidOperationException)
+        {
+            // Falls through to the kill below; the test that cared about a graceful stop asserted it itself.
+        }
+        finally
+        {
+            if (_process is { } left)
+            {
+                if (!left.HasExited)
+                {
+                    left.Kill(entireProcessTree: true);
+                    await left.WaitForExitAsync();
+                }
+
+                ReleaseProcess();
+            }
+
+            Api?.Dispose();
+            _root.Dispose();
+        }
+    }
+
+    private static int FreeLoopbackPort()
+    {
+        var listener = new TcpListener(IPAddress.Loopback, 0);
+        listener.Start();
+        try
+        {
+            return ((IPEndPoint)listener.LocalEndpoint).Port;
+        }
+        finally
+        {
+            listener.Stop();
+        }
+    }
+
+    /// <summary>The folder holding WaDashboard.sln, found by walking up from the test binaries.</summary>
+    public static string RepositoryRoot()
+    {
+        for (var folder = new DirectoryInfo(AppContext.BaseDirectory); folder is not null; folder = folder.Parent)
+        {
+            if (File.Exists(Path.Combine(folder.FullName, "WaDashboard.sln")))
+            {
+                return folder.FullName;
+            }
+        }
+
+        throw new InvalidOperationException($"No WaDashboard.sln above {AppContext.BaseDirectory}.");
+    }
+
+    private static string AppExecutable(string repository)
+    {
+#if DEBUG
+        const string configuration = "Debug";
+#else
+        const string configuration = "Release";
+#endif
+        var output = Path.Combine(repository, "WaDashboard.Web", "bin", configuration, "net8.0");
+        var executable = Directory.Exists(output)
+            ? Directory.EnumerateDirectories(output)
+                .Select(runtimeFolder => Path.Combine(runtimeFolder, "WaDashboard.Web"))
+                .FirstOrDefault(File.Exists)
+            : null;
+        return executable ?? throw new InvalidOperationException(
+            $"The WaDashboard.Web executable is not under {output}/<runtime>/. Build the test project (it builds the app too).");
+    }
+
+    [DllImport("libc", EntryPoint = "kill", SetLastError = true)]
+    private static extern int SendSignal(int pid, int signal);
+}

@@ -1,0 +1,35 @@
+using Microsoft.Playwright;
+
+namespace WaDashboard.Tests.EndToEnd;
+
+/// <summary>
+/// Blazor Server prerenders a page as plain HTML, then the circuit connects and takes it over. A click that lands in
+/// between is lost. Blazor's event delegator records the handlers of an element on the element itself, under a
+/// <c>_blazorEvents_N</c> property, when the interactive render reaches the browser: an element that has that
+/// property reacts to clicks.
+/// </summary>
+public static class BlazorCircuit
+{
+    private const string HasEventHandlers = """
+        selector => {
+            const element = document.querySelector(selector);
+            return element !== null && Object.keys(element).some(key => key.startsWith('_blazorEvents_'));
+        }
+        """;
+
+    /// <summary>Waits until the element matching <paramref name="selector"/> is wired to the circuit.</summary>
+    public static async Task WaitUntilInteractiveAsync(IPage page, string selector)
+    {
+        try
+        {
+            await page.WaitForFunctionAsync(HasEventHandlers, selector, new PageWaitForFunctionOptions
+            {
+                Timeout = (float)BrowserSession.Patience.TotalMilliseconds,
+            });
+        }
+        catch (TimeoutException ex)
+        {
+            throw new TimeoutException($"{page.Url}: '{selector}' did not become interactive; the Blazor circuit did not take the page over.", ex);
+        }
+    }
+}

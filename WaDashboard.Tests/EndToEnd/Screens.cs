@@ -1,0 +1,44 @@
+using Microsoft.Playwright;
+
+namespace WaDashboard.Tests.EndToEnd;
+
+/// <summary>The Accounts page (<c>/</c>): the grid of every account with a live status badge per row.</summary>
+public sealed class AccountsScreen(IPage page)
+{
+    /// <summary>Always rendered and wired to a click handler once the circuit runs the page.</summary>
+    public const string InteractiveSelector = "#add-account";
+
+    public IPage Page => page;
+    public ILocator AddAccountButton => page.Locator("#add-account");
+    public ILocator NameInput => page.Locator("#account-name");
+    public ILocator NameError => page.Locator("#account-name-error");
+    public ILocator PhoneInput => page.Locator("#account-phone");
+    public ILocator PhoneError => page.Locator("#account-phone-error");
+    public ILocator SubmitButton => page.Locator("#add-account-submit");
+    public ILocator NoAccounts => page.Locator("#no-accounts");
+    public ILocator Row(string accountId) => page.Locator($"tr[data-account-id='{accountId}']");
+    public ILocator StatusBadge(string accountId) => Row(accountId).Locator(".wa-status");
+    public ILocator SummaryCount(string name) => page.Locator($"#fleet-summary [data-count='{name}']");
+}
+
+/// <summary>The page of one account (<c>/accounts/{id}</c>): state, actions, QR or pairing code, simulator panel.</summary>
+public sealed class AccountScreen(IPage page)
+{
+    /// <summary>The simulator's "Drop connection" button: rendered in every state, always wired to a handler.</summary>
+    public const string InteractiveSelector = "#sim-drop";
+
+    public IPage Page => page;
+    public ILocator Container => page.Locator("#account-page");
+    public ILocator StatusBadge => page.Locator("#account-page .wa-status");
+    public ILocator NextStep => page.Locator("#next-step");
+    public ILocator LinkWithQr => page.Locator("#link-qr");
+    public ILocator Reconnect => page.Locator("#reconnect");
+    public ILocator QrPanel => page.Locator("#qr-panel");
+    public ILocator QrCode => page.Locator("#qr-code");
+    public ILocator QrImage => page.Locator("#qr-code svg");
+    public ILocator QrCounter => page.Locator("#qr-counter");
+    public ILocator SimulatedScan => page.Locator("#sim-scan");
+    public ILocator SimulatedLogout => page.Locator("#sim-logout");
+    public ILocator Timeline => page.Locator("#timeline");
+    public ILocator TimelineEntriesTo(string status) => page.Locator($"#timeline .wa-timeline-entry[data-to='{status}']");
+}
