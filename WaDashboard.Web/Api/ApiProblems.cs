@@ -11,10 +11,17 @@ internal static class AccountRoute
         account = null!;
         problem = null!;
         var value = Uri.UnescapeDataString(phoneOrId).Trim();
-        if (AccountId.IsValid(value) && fleet.Get(value) is { } byId)
+        if (AccountId.IsValid(value))
         {
-            account = byId;
-            return true;
+            if (fleet.Get(value) is { } byId)
+            {
+                account = byId;
+                return true;
+            }
+
+            problem = Problem(StatusCodes.Status404NotFound, "Unknown account",
+                $"No account has the id {value}. List accounts with GET /api/accounts.");
+            return false;
         }
 
         if (!PhoneNumber.TryParse(value, out var phone, out var error))

@@ -1,0 +1,204 @@
+using AngleSharp.Dom;
+using Bunit;
+using Microsoft.Data.Sqlite;
+using Microsoft.Extensions.DependencyInjection;
+using Radzen;
+using WaDashboard.Core.Accounts;
+using WaDashboard.Core.Engines;
+using WaDashboard.Core.Engines.Simulator;
+using WaDashboard.Core.Sessions;
+using WaDashboard.Tests.Support;
+using WaDashboard.Web.Components.Pages.Accounts;
+
+namespace WaDashboard.Tests.Components;
+
+/// <summary>
+/// The Accounts page rendered by bUnit over the real Core (fleet, simulator, SQLite on a temp folder, fake clock).
+/// Radzen's components call JavaScript only for layout and focus; loose JS interop answers those calls with defaults.
+/// </summary>
+public sealed class AccountsPageTests : IAsyncLifetime
+{
+    private static readonly TimeSpan RenderPatience = TimeSpan.FromSeconds(10);
+
+    private readonly TempDirectory _data = new("wadash-bunit");
+    private readonly Bunit.TestContext _context = new();
+    private CoreHarness _core = null!;
+
+    public async Task InitializeAsync()
+    {
+        _core = await CoreHarness.StartAsync(_data.Path);
+        _context.JSInterop.Mode = JSRuntimeMode.Loose;
+        _context.Services.AddRadzenComponents();
+        _context.Services.AddSingleton(_core.Fleet);
+        _context.Services.AddSingleton(_core.Events);
+        _context.Services.AddSingleton<TimeProvider>(_core.Time);
+        _context.Services.AddSingleton(_core.Simulator);
+    }
+
+    public async Task DisposeAsync()
+    {
+        _context.DisposeComponents();
+        _context.Dispose();
+        await _core.DisposeAsync();
+        SqliteConnection.ClearAllPools();
+        _data.Dispose();
+    }
+
+    [Fact]
+    public async Task Each_account_gets_a_row_with_its_state_badge_and_the_reason_in_plain_language()
+    {
+        var fresh = await _core.Fleet.AddAsync("Never linked", "+972506000001", CancellationToken.None);
+        var connected = await _core.AddConnectedAsync("+972506000002", "Reception");
+        var dropped = await _core.AddConnectedAsync("+972506000003", "Dropped");
+        var loggedOut = await _core.AddConnectedAsync("+972506000004", "Unlinked");
+        var banned = await _core.AddConnectedAsync("+972506000005", "Banned one");
+        Assert.Null(_core.Simulator.InjectFault(dropped.Id, new SimulatorFault(SimulatorFaultKind.Drop, Code: "408")));
+        Assert.Null(_core.Simulator.InjectFault(loggedOut.Id, new SimulatorFault(SimulatorFaultKind.Logout)));
+        Assert.Null(_core.Simulator.InjectFault(banned.Id, new SimulatorFault(SimulatorFaultKind.Ban, Until: _core.Time.GetUtcNow().AddHours(2))));
+        await _core.WaitForAsync(dropped.Id, s => s.Status == AccountStatus.Reconnecting, "Reconnecting after the 408 drop");
+        await _core.WaitForAsync(loggedOut.Id, s => s.Status == AccountStatus.LoggedOut, "LoggedOut");
+        await _core.WaitForAsync(banned.Id, s => s.Status == AccountStatus.Banned, "Banned");
+
+        var cut = _context.RenderComponent<AccountsPage>();
+
+        Assert.Equal(5, cut.FindAll("#accounts-grid tr[data-account-id]").Count);
+        AssertRow(cut, fresh.Id, "New", "Not linked", "never been linked", "Link it: show a QR code");
+        AssertRow(cut, connected.Id, "Connected", "Connected", "Linked as Simulated phone.", "Nothing to do.");
+        AssertRow(cut, dropped.Id, "Reconnecting", "Reconnecting", "Connection timed out: WhatsApp did not answer in time.",
+            "Automatic attempt 1 in");
+        AssertRow(cut, loggedOut.Id, "LoggedOut", "Logged out", "Logged out: The session was logged out",
+            "Needs you: click Reconnect to relink with a fresh QR code.");
+        AssertRow(cut, banned.Id, "Banned", "Banned", "Banned: WhatsApp blocked this number.", "Needs you: wait 2 h 0 min until the ban ends");
+        Assert.Equal("+972506000003", Row(cut, dropped.Id).GetAttribute("data-phone"));
+        Assert.Equal("Dropped", Row(cut, dropped.Id).QuerySelector("a.wa-account-link")?.TextContent);
+        Assert.Equal($"accounts/{dropped.Id}", Row(cut, dropped.Id).QuerySelector("a.wa-account-link")?.GetAttribute("href"));
+        Assert.True(Row(cut, loggedOut.Id).QuerySelector(".wa-next")!.ClassList.Contains("wa-needs-you"));
+        Assert.False(Row(cut, connected.Id).QuerySelector(".wa-next")!.ClassList.Contains("wa-needs-you"));
+
+        Assert.Equal("5", Summary(cut, "total"));
+        Assert.Equal("1", Summary(cut, "connected"));
+        Assert.Equal("1", Summary(cut, "reconnecting"));
+        Assert.Equal("3", Summary(cut, "needs-you"));
+        Assert.Empty(cut.FindAll("#no-accounts"));
+    }
+
+    [Fact]
+    public async Task The_badge_follows_the_account_through_link_scan_connect_and_logout_without_a_rerender_from_the_test()
+    {
+        var account = await _core.Fleet.AddAsync("Front desk", "+972506000011", CancellationToken.None);
+        var cut = _context.RenderComponent<AccountsPage>();
+        AssertRow(cut, account.Id, "New", "Not linked", "never been linked", "Link it");
+
+        await _core.Fleet.SendAsync(account.Id, new LinkCommand(LinkMode.Qr), CancellationToken.None);
+        await _core.AdvanceUntilAsync(account.Id, s => s.Status == AccountStatus.AwaitingQrScan, "a QR code");
+        cut.WaitForAssertion(() => AssertRow(cut, account.Id, "AwaitingQrScan", "Waiting for QR scan", "QR code 1 of 6 is on screen.",
+            "Link a device, then scan the code."), RenderPatience);
+
+        Assert.Null(_core.Simulator.Scan(account.Id));
+        await _core.AdvanceUntilAsync(account.Id, s => s.Status == AccountStatus.Connected, "Connected");
+        cut.WaitForAssertion(() =>
+        {
+            AssertRow(cut, account.Id, "Connected", "Connected", "Linked as Simulated phone.", "Nothing to do.");
+            Assert.Equal("1", Summary(cut, "connected"));
+            Assert.Equal("0", Summary(cut, "needs-you"));
+        }, RenderPatience);
+
+        Assert.Null(_core.Simulator.InjectFault(account.Id, new SimulatorFault(SimulatorFaultKind.Logout)));
+        await _core.WaitForAsync(account.Id, s => s.Status == AccountStatus.LoggedOut, "LoggedOut");
+        cut.WaitForAssertion(() =>
+        {
+            AssertRow(cut, account.Id, "LoggedOut", "Logged out", "Logged out: The session was logged out", "Needs you: click Reconnect");
+            Assert.Equal("0", Summary(cut, "connected"));
+            Assert.Equal("1", Summary(cut, "needs-you"));
+        }, RenderPatience);
+    }
+
+    [Fact]
+    public async Task Rows_appear_and_disappear_as_accounts_are_added_and_removed_elsewhere()
+    {
+        var cut = _context.RenderComponent<AccountsPage>();
+        Assert.NotNull(cut.Find("#no-accounts"));
+
+        var added = await _core.Fleet.AddAsync("Added by a script", "+972506000021", CancellationToken.None);
+        cut.WaitForAssertion(() =>
+        {
+            Assert.Empty(cut.FindAll("#no-accounts"));
+            AssertRow(cut, added.Id, "New", "Not linked", "never been linked", "Link it");
+            Assert.Equal("1", Summary(cut, "total"));
+        }, RenderPatience);
+
+        var other = await _core.Fleet.AddAsync("Second", "+972506000022", CancellationToken.None);
+        cut.WaitForAssertion(() => Assert.Equal(2, cut.FindAll("#accounts-grid tr[data-account-id]").Count), RenderPatience);
+
+        Assert.True(await _core.Fleet.DeleteAsync(added.Id, CancellationToken.None));
+        cut.WaitForAssertion(() =>
+        {
+            Assert.Empty(cut.FindAll($"tr[data-account-id='{added.Id}']"));
+            Assert.NotNull(Row(cut, other.Id));
+            Assert.Equal("1", Summary(cut, "total"));
+        }, RenderPatience);
+    }
+
+    [Fact]
+    public void With_no_accounts_the_page_says_how_to_add_one_and_shows_no_grid()
+    {
+        var cut = _context.RenderComponent<AccountsPage>();
+
+        var empty = cut.Find("#no-accounts");
+        Assert.Contains("No accounts yet", empty.TextContent);
+        Assert.Contains("Add account", empty.TextContent);
+        Assert.Empty(cut.FindAll("#accounts-grid"));
+        Assert.Equal("0", Summary(cut, "total"));
+        Assert.Equal("Add account", cut.Find("#add-account .rz-button-text").TextContent);
+    }
+
+    [Fact]
+    public async Task Searching_by_phone_digits_keeps_only_the_matching_rows()
+    {
+        var clinic = await _core.Fleet.AddAsync("Clinic", "+972506000031", CancellationToken.None);
+        var shop = await _core.Fleet.AddAsync("Shop", "+972506000032", CancellationToken.None);
+        var cut = _context.RenderComponent<AccountsPage>();
+        Assert.Equal(2, cut.FindAll("#accounts-grid tr[data-account-id]").Count);
+
+        cut.Find("#account-filter").Input("50 600-0032");
+
+        cut.WaitForAssertion(() =>
+        {
+            var rows = cut.FindAll("#accounts-grid tr[data-account-id]");
+            Assert.Equal(shop.Id, Assert.Single(rows).GetAttribute("data-account-id"));
+        }, RenderPatience);
+        Assert.Empty(cut.FindAll($"tr[data-account-id='{clinic.Id}']"));
+        Assert.Equal("2", Summary(cut, "total"));
+    }
+
+    [Fact]
+    public void Disposing_the_page_stops_its_subscription_to_fleet_events()
+    {
+        var before = _core.Events.SubscriberCount;
+        var cut = _context.RenderComponent<AccountsPage>();
+        Assert.Equal(before + 1, _core.Events.SubscriberCount);
+
+        _context.DisposeComponents();
+
+        Assert.Equal(before, _core.Events.SubscriberCount);
+        Assert.True(cut.IsDisposed);
+    }
+
+    private static IElement Row(IRenderedFragment cut, string accountId) =>
+        cut.Find($"#accounts-grid tr[data-account-id='{accountId}']");
+
+    private static string Summary(IRenderedFragment cut, string count) =>
+        cut.Find($"#fleet-summary [data-count='{count}']").TextContent;
+
+    private static void AssertRow(IRenderedFragment cut, string accountId, string status, string label, string whatHappened, string nextStep)
+    {
+        var row = Row(cut, accountId);
+        var badge = row.QuerySelector(".wa-status");
+        Assert.NotNull(badge);
+        Assert.Equal(status, badge.GetAttribute("data-status"));
+        Assert.Equal(label, badge.TextContent);
+        Assert.Contains($"wa-status-{status.ToLowerInvariant()}", badge.ClassName);
+        Assert.Contains(whatHappened, row.QuerySelector(".wa-reason")?.TextContent);
+        Assert.Contains(nextStep, row.QuerySelector(".wa-next")?.TextContent);
+    }
+}

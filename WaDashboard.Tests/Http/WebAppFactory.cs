@@ -1,0 +1,91 @@
+using System.Text.Json;
+using Microsoft.AspNetCore.Hosting;
+using Microsoft.AspNetCore.Mvc.Testing;
+using Microsoft.Data.Sqlite;
+using Microsoft.Extensions.Configuration;
+using WaDashboard.Tests.Support;
+
+namespace WaDashboard.Tests.Http;
+
+/// <summary>
+/// The real app (real clock, simulator engine, SQLite) in memory on its own temp data folder, with a short simulator
+/// start and short reconnect delays. Disposing it stops the app and deletes the folder.
+/// </summary>
+public class WebAppFactory : WebApplicationFactory<Program>
+{
+    /// <summary>How long a test waits, in real time, for the app to reach a state.</summary>
+    public static readonly TimeSpan Patience = TimeSpan.FromSeconds(10);
+
+    private readonly TempDirectory _data = new("wadash-http");
+    private bool _cleanedUp;
+
+    public WebAppFactory()
+        : this(startDelay: TimeSpan.FromMilliseconds(50))
+    {
+    }
+
+    protected WebAppFactory(TimeSpan startDelay) => StartDelay = startDelay;
+
+    public TimeSpan StartDelay { get; }
+
+    public string DataDirectory => _data.Path;
+
+    protected override void ConfigureWebHost(IWebHostBuilder builder)
+    {
+        builder.ConfigureAppConfiguration(config => config.AddInMemoryCollection(new Dictionary<string, string?>
+        {
+            ["Storage:DataDirectory"] = _data.Path,
+            ["Simulator:StartDelay"] = StartDelay.ToString("c"),
+            ["Simulator:PreKeyFiles"] = "3",
+            ["Reconnect:BaseDelay"] = "00:00:00.500",
+            ["Supervision:DeadlineTick"] = "00:00:00.050",
+        }));
+
+        // The Serilog logger is created from the configuration before the app is built, where only host settings
+        // reach it. They arrive as command-line arguments in which every parent section of a key gets an empty value,
+        // so no nested key can be overridden there. An empty value at WriteTo:1 replaces the file sink (which would
+        // write data/logs under the working directory) by an unnamed one that Serilog skips; the console sink stays.
+        builder.UseSetting("Serilog:WriteTo:1", "");
+    }
+
+    /// <summary>
+    /// Polls <paramref name="url"/> until its JSON body satisfies <paramref name="predicate"/>; fails with the last body
+    /// after <see cref="Patience"/>.
+    /// </summary>
+    public static async Task<JsonElement> PollAsync(HttpClient client, string url, Func<JsonElement, bool> predicate, string what)
+    {
+        var deadline = DateTime.UtcNow + Patience;
+        while (true)
+        {
+            using var response = await client.GetAsync(url);
+            var text = await response.Content.ReadAsStringAsync();
+            if (response.IsSuccessStatusCode)
+            {
+                var body = JsonSerializer.Deserialize<JsonElement>(text);
+                if (predicate(body))
+                {
+                    return body;
+                }
+            }
+
+            if (DateTime.UtcNow >= deadline)
+            {
+                throw new TimeoutException($"Waited {Patience.TotalSeconds:0} s for {what} at GET {url}; last answer: {(int)response.StatusCode} {text}");
+            }
+
+            await Task.Delay(50);
+        }
+    }
+
+    /// <summary>Both Dispose and DisposeAsync end here, after the host has stopped.</summary>
+    protected override void Dispose(bool disposing)
+    {
+        base.Dispose(disposing);
+        if (disposing && !_cleanedUp)
+        {
+            _cleanedUp = true;
+            SqliteConnection.ClearAllPools();
+            _data.Dispose();
+        }
+    }
+}
