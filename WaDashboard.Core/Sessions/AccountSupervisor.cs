@@ -215,7 +215,7 @@ public sealed class AccountSupervisor
 
         if (!ReferenceEquals(previous, next))
         {
-            var entry = TimelineFor(previous, next, now);
+            var entry = TimelineFor(previous, next, transition.Observed, now);
             if (entry is not null || PersistedFieldsDiffer(previous, next))
             {
                 await services.Store.SaveAsync(next, entry, stopping);
@@ -224,7 +224,7 @@ public sealed class AccountSupervisor
             Volatile.Write(ref _state, next);
             if (entry is not null)
             {
-                LogChange(previous, next);
+                LogChange(previous, next, transition.Observed);
             }
 
             services.Events.Publish(new AccountChanged(next));
@@ -301,19 +301,14 @@ public sealed class AccountSupervisor
     }
 
     /// <summary>A timeline entry for a change of status, or for a disconnect that kept the status.</summary>
-    internal static TimelineEntry? TimelineFor(AccountState previous, AccountState next, DateTimeOffset now)
+    internal static TimelineEntry? TimelineFor(AccountState previous, AccountState next, DisconnectObservation? observed, DateTimeOffset now)
     {
-        var disconnect = next.RecentDisconnects != previous.RecentDisconnects || next.RawCode != previous.RawCode;
-        if (next.Status == previous.Status && !disconnect)
+        if (next.Status == previous.Status && observed is null)
         {
             return null;
         }
 
-        return new TimelineEntry(now, previous.Status, next.Status,
-            disconnect ? next.Reason : null,
-            disconnect ? next.RawCode : null,
-            disconnect ? next.RawText : null,
-            next.Note,
+        return new TimelineEntry(now, previous.Status, next.Status, observed?.Reason, observed?.RawCode, observed?.RawText, next.Note,
             next.Status == AccountStatus.Reconnecting ? next.NextAttemptAt : null);
     }
 
@@ -321,12 +316,12 @@ public sealed class AccountSupervisor
         (a with { Qr = null, PairingCode = null, StartToken = 0, RecentDisconnects = [] })
         != (b with { Qr = null, PairingCode = null, StartToken = 0, RecentDisconnects = [] });
 
-    private void LogChange(AccountState previous, AccountState next)
+    private void LogChange(AccountState previous, AccountState next, DisconnectObservation? observed)
     {
-        if (next.Reason is { } reason && next.RawCode != previous.RawCode | next.RecentDisconnects != previous.RecentDisconnects)
+        if (observed is not null)
         {
             _services.Logger.LogInformation("[{Phone}] {AccountId} {From} -> {To} - Reason: {Reason} ({RawCode} {RawText}); {Note}",
-                next.Phone.Masked, next.Id, previous.Status, next.Status, reason, next.RawCode, next.RawText, next.Note);
+                next.Phone.Masked, next.Id, previous.Status, next.Status, observed.Reason, observed.RawCode, observed.RawText, next.Note);
         }
         else
         {

@@ -8,7 +8,10 @@ namespace WaDashboard.Core.Sessions;
 /// <summary>The inputs a transition needs besides the state: the time, the policy and one random sample for jitter.</summary>
 public sealed record TransitionContext(DateTimeOffset Now, ReconnectOptions Options, double JitterSample);
 
-public sealed record Transition(AccountState State, IReadOnlyList<SessionEffect> Effects, CommandResult? Result = null)
+/// <summary>A disconnect as the transition saw it, for the timeline (kept even when it is not an error, e.g. 515).</summary>
+public sealed record DisconnectObservation(DisconnectReason Reason, string? RawCode, string? RawText);
+
+public sealed record Transition(AccountState State, IReadOnlyList<SessionEffect> Effects, CommandResult? Result = null, DisconnectObservation? Observed = null)
 {
     public static Transition Unchanged(AccountState state, CommandResult? result = null) => new(state, [], result);
 }
@@ -157,7 +160,8 @@ public static class SessionTransitions
             ReconnectAttempt = 0,
             FailingSince = null,
         };
-        return new Transition(next, effects, new(CommandOutcome.Done, "Logged out. Click Reconnect to link again with a fresh QR code."));
+        return new Transition(next, effects, new(CommandOutcome.Done, "Logged out. Click Reconnect to link again with a fresh QR code."),
+            new DisconnectObservation(DisconnectReason.LoggedOut, next.RawCode, next.RawText));
     }
 
     private static Transition Stop(AccountState state, TransitionContext context)
@@ -261,7 +265,8 @@ public static class SessionTransitions
                     BannedUntil = ban.Until,
                     RecentDisconnects = RememberDisconnect(state.RecentDisconnects, now, context.Options),
                 };
-                return new Transition(banned, IsActive(state.Status) ? [new StopEngine(), new RaiseAlert("Account banned.")] : [new RaiseAlert("Account banned.")]);
+                return new Transition(banned, IsActive(state.Status) ? [new StopEngine(), new RaiseAlert("Account banned.")] : [new RaiseAlert("Account banned.")],
+                    Observed: new DisconnectObservation(DisconnectReason.Banned, banned.RawCode, banned.RawText));
 
             case NoValidSession missing when state.Status == AccountStatus.Starting:
                 return new Transition(Move(state, AccountStatus.SessionCorrupt, now,
@@ -271,7 +276,7 @@ public static class SessionTransitions
                     Reason = DisconnectReason.SessionCorrupt,
                     RawCode = "no-session",
                     RawText = missing.Detail,
-                }, []);
+                }, [], Observed: new DisconnectObservation(DisconnectReason.SessionCorrupt, "no-session", missing.Detail));
 
             default:
                 return Transition.Unchanged(state);
@@ -321,14 +326,23 @@ public static class SessionTransitions
     /// <summary>A live or starting session ended: classify, then decide between an automatic retry and a person.</summary>
     private static Transition Disconnect(AccountState state, string? rawCode, string? rawText, TransitionContext context, bool driftNote)
     {
+        var reason = rawCode == "start-timeout" ? DisconnectReason.Timeout : DisconnectClassifier.Classify(rawCode, rawText);
+        return Decide(state, reason, rawCode, rawText, context, driftNote) with { Observed = new DisconnectObservation(reason, rawCode, rawText) };
+    }
+
+    private static Transition Decide(AccountState state, DisconnectReason reason, string? rawCode, string? rawText, TransitionContext context, bool driftNote)
+    {
         var now = context.Now;
         var options = context.Options;
         var awaitingLink = state.Status is AccountStatus.AwaitingQrScan or AccountStatus.AwaitingPairingCode
                            || (state.Status == AccountStatus.Starting && !state.SessionLinked);
-        var reason = rawCode == "start-timeout" ? DisconnectReason.Timeout : DisconnectClassifier.Classify(rawCode, rawText);
         var info = ReasonCatalog.Get(reason);
         var recent = RememberDisconnect(state.RecentDisconnects, now, options);
-        var failed = state with { Reason = reason, RawCode = rawCode, RawText = rawText, RecentDisconnects = recent };
+        // A restart request is routine (it follows every pairing), not an error: it does not become the last error,
+        // but it still counts for the loop breaker so an engine looping on 515 is caught.
+        var failed = reason == DisconnectReason.RestartRequired
+            ? state with { RecentDisconnects = recent }
+            : state with { Reason = reason, RawCode = rawCode, RawText = rawText, RecentDisconnects = recent };
         var prefix = driftNote ? "Drift: the engine no longer has this session. " : string.Empty;
 
         if (awaitingLink && reason is not (DisconnectReason.Banned or DisconnectReason.ClientOutdated))

@@ -33,6 +33,7 @@ public sealed class AccountsPageTests : IAsyncLifetime
         _context.Services.AddSingleton(_core.Events);
         _context.Services.AddSingleton<TimeProvider>(_core.Time);
         _context.Services.AddSingleton(_core.Simulator);
+        _context.Services.AddSingleton(_core.Alerts);
     }
 
     public async Task DisposeAsync()
@@ -182,6 +183,86 @@ public sealed class AccountsPageTests : IAsyncLifetime
 
         Assert.Equal(before, _core.Events.SubscriberCount);
         Assert.True(cut.IsDisposed);
+    }
+
+    [Fact]
+    public async Task An_alert_appears_on_the_page_when_an_account_is_logged_out_and_dismissing_clears_it()
+    {
+        var account = await _core.AddConnectedAsync("+972506000031", "Front desk");
+        var cut = _context.RenderComponent<AccountsPage>();
+        Assert.Empty(cut.FindAll("#alerts"));
+
+        Assert.Null(_core.Simulator.InjectFault(account.Id, new SimulatorFault(SimulatorFaultKind.Logout)));
+
+        cut.WaitForAssertion(() =>
+        {
+            var alert = cut.Find($"#alerts .wa-alert[data-account-id='{account.Id}']");
+            Assert.Contains("Front desk", alert.TextContent);
+            Assert.Contains("logged out", alert.TextContent, StringComparison.OrdinalIgnoreCase);
+        }, RenderPatience);
+
+        cut.Find("#dismiss-alerts").Click();
+        cut.WaitForAssertion(() => Assert.Empty(cut.FindAll("#alerts")), RenderPatience);
+        Assert.Empty(_core.Alerts.Recent);
+    }
+
+    [Fact]
+    public async Task Each_row_offers_the_one_button_that_fixes_it_and_relink_opens_the_account_with_a_fresh_qr()
+    {
+        var fresh = await _core.Fleet.AddAsync("Never linked", "+972506000041", CancellationToken.None);
+        var connected = await _core.AddConnectedAsync("+972506000042", "Fine");
+        var stopped = await _core.AddConnectedAsync("+972506000043", "Stopped");
+        await _core.Fleet.SendAsync(stopped.Id, new StopCommand(), CancellationToken.None);
+        var loggedOut = await _core.AddConnectedAsync("+972506000044", "Unlinked");
+        _core.Simulator.InjectFault(loggedOut.Id, new SimulatorFault(SimulatorFaultKind.Logout));
+        await _core.WaitForAsync(loggedOut.Id, s => s.Status == AccountStatus.LoggedOut, "LoggedOut");
+
+        var cut = _context.RenderComponent<AccountsPage>();
+        cut.WaitForAssertion(() =>
+        {
+            Assert.Equal("Link", Row(cut, fresh.Id).QuerySelector("button.wa-fix")?.GetAttribute("data-fix"));
+            Assert.Null(Row(cut, connected.Id).QuerySelector("button.wa-fix"));
+            Assert.Equal("Reconnect", Row(cut, stopped.Id).QuerySelector("button.wa-fix")?.GetAttribute("data-fix"));
+            Assert.Equal("Relink", Row(cut, loggedOut.Id).QuerySelector("button.wa-fix")?.GetAttribute("data-fix"));
+        }, RenderPatience);
+
+        cut.Find($"tr[data-account-id='{loggedOut.Id}'] button.wa-fix").Click();
+
+        var navigation = _context.Services.GetRequiredService<Microsoft.AspNetCore.Components.NavigationManager>();
+        cut.WaitForAssertion(() => Assert.EndsWith($"accounts/{loggedOut.Id}", navigation.Uri), RenderPatience);
+        var relinking = await _core.AdvanceUntilAsync(loggedOut.Id, a => a.Qr is not null, "a fresh QR after Relink");
+        Assert.Equal(loggedOut.Generation + 1, relinking.Generation);
+
+        cut.Find($"tr[data-account-id='{stopped.Id}'] button.wa-fix").Click();
+        await _core.AdvanceUntilAsync(stopped.Id, a => a.IsConnected, "the stopped account back without a QR");
+        Assert.Equal(stopped.Generation, _core.Fleet.Get(stopped.Id)!.Generation);
+    }
+
+    [Fact]
+    public async Task Bulk_reconnect_acts_on_the_selected_rows_and_reports_each_outcome()
+    {
+        var connected = await _core.AddConnectedAsync("+972506000051", "Fine");
+        var stopped = await _core.AddConnectedAsync("+972506000052", "Stopped");
+        var untouched = await _core.AddConnectedAsync("+972506000053", "Not selected");
+        await _core.Fleet.SendAsync(stopped.Id, new StopCommand(), CancellationToken.None);
+        await _core.Fleet.SendAsync(untouched.Id, new StopCommand(), CancellationToken.None);
+
+        var cut = _context.RenderComponent<AccountsPage>();
+        Assert.True(cut.Find("#bulk-reconnect").HasAttribute("disabled"));
+        cut.Find($"input.wa-select[data-account-id='{connected.Id}']").Change(true);
+        cut.Find($"input.wa-select[data-account-id='{stopped.Id}']").Change(true);
+        Assert.Contains("(2)", cut.Find("#bulk-reconnect").TextContent);
+
+        cut.Find("#bulk-reconnect").Click();
+
+        cut.WaitForAssertion(() =>
+        {
+            var message = cut.Find("#bulk-message").TextContent;
+            Assert.Contains("1 started", message);
+            Assert.Contains("1 already connected", message);
+        }, RenderPatience);
+        await _core.AdvanceUntilAsync(stopped.Id, a => a.IsConnected, "the selected stopped account reconnected");
+        Assert.Equal(AccountStatus.Stopped, _core.Fleet.Get(untouched.Id)!.Status);
     }
 
     private static IElement Row(IRenderedFragment cut, string accountId) =>

@@ -132,7 +132,6 @@ public sealed class AppProcess : IAsyncDisposable
         start.Environment.Remove("ASPNETCORE_URLS");
         start.Environment["HOME"] = _homeDirectory;
         start.Environment["Storage__DataDirectory"] = DataDirectory;
-        start.Environment["Serilog__WriteTo__1__Args__path"] = Path.Combine(DataDirectory, "logs", "wadashboard-.log");
 
         var process = new Process { StartInfo = start, EnableRaisingEvents = true };
         var run = _run;

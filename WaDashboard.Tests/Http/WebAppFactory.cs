@@ -41,11 +41,6 @@ public class WebAppFactory : WebApplicationFactory<Program>
             ["Supervision:DeadlineTick"] = "00:00:00.050",
         }));
 
-        // The Serilog logger is created from the configuration before the app is built, where only host settings
-        // reach it. They arrive as command-line arguments in which every parent section of a key gets an empty value,
-        // so no nested key can be overridden there. An empty value at WriteTo:1 replaces the file sink (which would
-        // write data/logs under the working directory) by an unnamed one that Serilog skips; the console sink stays.
-        builder.UseSetting("Serilog:WriteTo:1", "");
     }
 
     /// <summary>

@@ -49,7 +49,7 @@ public class DisconnectClassifierTests
     [InlineData(null, "Bad MAC", DisconnectReason.SessionCorrupt)]
     [InlineData(null, "Stream Errored (conflict): replaced", DisconnectReason.Replaced)]
     [InlineData(null, "Request timed out", DisconnectReason.Timeout)]
-    [InlineData("engine-lost-session", "Session not found", DisconnectReason.Unknown)]
+    [InlineData("engine-lost-session", "Session not found", DisconnectReason.ConnectionLost)]
     [InlineData(null, null, DisconnectReason.Unknown)]
     [InlineData("777", "something new", DisconnectReason.Unknown)]
     public void Raw_codes_and_events_map_to_one_reason(string? code, string? text, DisconnectReason expected) =>

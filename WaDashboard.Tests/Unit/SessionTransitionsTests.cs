@@ -63,9 +63,19 @@ public class SessionTransitionsTests
         var result = Apply(State(from, linked), Engine(Drop(code, "raw text")));
 
         Assert.Equal(expected, result.State.Status);
-        Assert.Equal(reason, result.State.Reason);
-        Assert.Equal(code, result.State.RawCode);
-        Assert.Equal("raw text", result.State.RawText);
+        Assert.Equal(new DisconnectObservation(reason!.Value, code, "raw text"), result.Observed);
+        if (reason == DisconnectReason.RestartRequired)
+        {
+            // Routine after pairing: timeline material, not the account's last error.
+            Assert.Null(result.State.Reason);
+            Assert.Null(result.State.RawCode);
+        }
+        else
+        {
+            Assert.Equal(reason, result.State.Reason);
+            Assert.Equal(code, result.State.RawCode);
+            Assert.Equal("raw text", result.State.RawText);
+        }
         var autoRetry = expected is AccountStatus.Reconnecting or AccountStatus.Starting;
         Assert.Equal(autoRetry, result.Effects.Any(e => e is ScheduleDeadline or StartEngine));
         // A failure never deletes a session folder, and never asks for a QR.
