@@ -32,6 +32,7 @@ public static class DependencyInjection
         app.MapHealthEndpoints();
         app.MapAccountsEndpoints();
         app.MapSimulatorEndpoints();
+        app.MapDiagnosticsEndpoints();
         app.MapRazorComponents<App>().AddInteractiveServerRenderMode();
         return app;
     }
