@@ -46,6 +46,7 @@ public static class DependencyInjection
             options.UseSqlite(connectionString);
         });
         services.AddHostedService<DatabaseInitializer>();
+        services.AddSingleton<Audit.AuditLog>();
         services.AddSingleton<EfAccountStore>();
         services.AddSingleton<IAccountStore>(sp => sp.GetRequiredService<EfAccountStore>());
         services.AddHostedService(sp => sp.GetRequiredService<EfAccountStore>());

@@ -6,6 +6,7 @@ public sealed class WaDashboardDbContext(DbContextOptions<WaDashboardDbContext> 
 {
     public DbSet<AccountRecord> Accounts => Set<AccountRecord>();
     public DbSet<TimelineEntryRecord> Timeline => Set<TimelineEntryRecord>();
+    public DbSet<Audit.AuditRecord> Audit => Set<Audit.AuditRecord>();
 
     protected override void ConfigureConventions(ModelConfigurationBuilder configurationBuilder)
     {
@@ -46,6 +47,18 @@ public sealed class WaDashboardDbContext(DbContextOptions<WaDashboardDbContext> 
             entry.Property(e => e.Note).HasMaxLength(1000);
             entry.HasIndex(e => new { e.AccountId, e.Id });
             entry.HasOne<AccountRecord>().WithMany().HasForeignKey(e => e.AccountId).OnDelete(DeleteBehavior.Cascade);
+        });
+
+        // Audit entries outlive the accounts they name: no foreign key.
+        modelBuilder.Entity<Audit.AuditRecord>(audit =>
+        {
+            audit.ToTable("AuditEntries");
+            audit.HasKey(a => a.Id);
+            audit.Property(a => a.Actor).HasMaxLength(256).IsRequired();
+            audit.Property(a => a.Action).HasMaxLength(64).IsRequired();
+            audit.Property(a => a.AccountId).HasMaxLength(32);
+            audit.Property(a => a.Detail).HasMaxLength(1000);
+            audit.HasIndex(a => a.AccountId);
         });
     }
 }

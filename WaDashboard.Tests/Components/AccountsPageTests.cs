@@ -1,5 +1,6 @@
 using AngleSharp.Dom;
 using Bunit;
+using Bunit.TestDoubles;
 using Microsoft.Data.Sqlite;
 using Microsoft.Extensions.DependencyInjection;
 using Radzen;
@@ -34,6 +35,12 @@ public sealed class AccountsPageTests : IAsyncLifetime
         _context.Services.AddSingleton<TimeProvider>(_core.Time);
         _context.Services.AddSingleton(_core.Simulator);
         _context.Services.AddSingleton(_core.Alerts);
+        _context.Services.AddSingleton(_core.Services.GetRequiredService<WaDashboard.Core.Audit.AuditLog>());
+        _context.Services.AddScoped<WaDashboard.Web.Security.OperatorActions>();
+        var authorization = _context.AddTestAuthorization();
+        authorization.SetAuthorized("operator@example.test");
+        authorization.SetRoles(WaDashboard.Web.Security.Roles.Operator);
+        authorization.SetPolicies(WaDashboard.Web.Security.Policies.Operate);
     }
 
     public async Task DisposeAsync()

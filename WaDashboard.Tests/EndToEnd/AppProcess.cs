@@ -102,6 +102,16 @@ public sealed class AppProcess : IAsyncDisposable
     }
 
     /// <summary>The last lines the app wrote to stdout and stderr, over all its runs.</summary>
+    /// <summary>An admin API key this process accepts (from configuration), random per test.</summary>
+    public string ApiKey { get; } = "e2e-" + Convert.ToHexString(System.Security.Cryptography.RandomNumberGenerator.GetBytes(24));
+
+    /// <summary>The one-time first-admin link the app printed on its console, if it printed one since its last start.</summary>
+    public Uri? SetupLink()
+    {
+        var match = System.Text.RegularExpressions.Regex.Matches(OutputTail(400), @"http://\S+/account/setup\?token=[0-9a-f]+").LastOrDefault();
+        return match is null ? null : new Uri(match.Value);
+    }
+
     public string OutputTail(int lines = 80)
     {
         var all = _output.ToArray();
@@ -132,6 +142,9 @@ public sealed class AppProcess : IAsyncDisposable
         start.Environment.Remove("ASPNETCORE_URLS");
         start.Environment["HOME"] = _homeDirectory;
         start.Environment["Storage__DataDirectory"] = DataDirectory;
+        // The test's own REST client speaks as an admin key provisioned from configuration, as automation does.
+        start.Environment["Security__ApiKeys__e2e__Key"] = ApiKey;
+        start.Environment["Security__ApiKeys__e2e__Role"] = "Admin";
 
         var process = new Process { StartInfo = start, EnableRaisingEvents = true };
         var run = _run;
@@ -147,7 +160,7 @@ public sealed class AppProcess : IAsyncDisposable
         process.BeginErrorReadLine();
 
         Api?.Dispose();
-        Api = new DashboardApi(BaseUrl, OutputTail);
+        Api = new DashboardApi(BaseUrl, OutputTail, ApiKey);
         await WaitUntilHealthyAsync(process);
     }
 

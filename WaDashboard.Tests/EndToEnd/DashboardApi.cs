@@ -14,9 +14,10 @@ public sealed class DashboardApi : IDisposable
     private readonly HttpClient _http;
     private readonly Func<int, string> _appOutput;
 
-    public DashboardApi(Uri baseUrl, Func<int, string> appOutput)
+    public DashboardApi(Uri baseUrl, Func<int, string> appOutput, string apiKey)
     {
         _http = new HttpClient { BaseAddress = baseUrl, Timeout = TimeSpan.FromSeconds(30) };
+        _http.DefaultRequestHeaders.Add("X-Api-Key", apiKey);
         _appOutput = appOutput;
     }
 

@@ -26,10 +26,35 @@ public abstract class EndToEndTest : IAsyncLifetime
 
     protected Uri UrlOf(string path) => new(App.BaseUrl, path);
 
+    public const string AdminEmail = "admin@example.test";
+    public const string AdminPassword = "correct horse 42 battery";
+
     public async Task InitializeAsync()
     {
         _app = await AppProcess.StartAsync();
         _browser = await BrowserSession.StartAsync();
+        if (SignInFirst)
+        {
+            await RunAsync(() => CreateFirstAdminAsync());
+        }
+    }
+
+    /// <summary>Most tests start signed in as the first admin; sign-in tests start anonymous.</summary>
+    protected virtual bool SignInFirst => true;
+
+    /// <summary>Follows the one-time setup link from the app's console: creates the first admin and signs the browser in.</summary>
+    protected async Task<IPage> CreateFirstAdminAsync(string email = AdminEmail, string password = AdminPassword)
+    {
+        var link = App.SetupLink() ?? throw new InvalidOperationException("The app printed no setup link.");
+        var page = await Browser.Context.NewPageAsync();
+        await page.GotoAsync(link.ToString());
+        await page.FillAsync("#setup-email", email);
+        await page.FillAsync("#setup-password", password);
+        await page.FillAsync("#setup-confirm", password);
+        await page.ClickAsync("#setup-submit");
+        await Expect(page.Locator("#current-user")).ToHaveTextAsync(email);
+        await page.CloseAsync();
+        return page;
     }
 
     /// <summary>Runs the steps of a test; when one fails, the failure carries what the app printed.</summary>

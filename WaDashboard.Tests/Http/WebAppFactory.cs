@@ -30,6 +30,23 @@ public class WebAppFactory : WebApplicationFactory<Program>
 
     public string DataDirectory => _data.Path;
 
+    /// <summary>An admin key from configuration; <see cref="WebApplicationFactory{T}.CreateClient()"/> sends it on every request.</summary>
+    public string ApiKey { get; } = "tests-" + Convert.ToHexString(System.Security.Cryptography.RandomNumberGenerator.GetBytes(24));
+
+    protected override void ConfigureClient(HttpClient client)
+    {
+        base.ConfigureClient(client);
+        client.DefaultRequestHeaders.Add("X-Api-Key", ApiKey);
+    }
+
+    /// <summary>A client that sends no key and follows no redirect: what an anonymous caller sees.</summary>
+    public HttpClient CreateAnonymousClient()
+    {
+        var client = CreateClient(new WebApplicationFactoryClientOptions { AllowAutoRedirect = false, HandleCookies = false });
+        client.DefaultRequestHeaders.Remove("X-Api-Key");
+        return client;
+    }
+
     protected override void ConfigureWebHost(IWebHostBuilder builder)
     {
         builder.ConfigureAppConfiguration(config => config.AddInMemoryCollection(new Dictionary<string, string?>
@@ -39,6 +56,8 @@ public class WebAppFactory : WebApplicationFactory<Program>
             ["Simulator:PreKeyFiles"] = "3",
             ["Reconnect:BaseDelay"] = "00:00:00.500",
             ["Supervision:DeadlineTick"] = "00:00:00.050",
+            ["Security:ApiKeys:tests:Key"] = ApiKey,
+            ["Security:ApiKeys:tests:Role"] = "Admin",
         }));
 
     }

@@ -4,6 +4,7 @@ using WaDashboard.Core.Engines;
 using WaDashboard.Core.Persistence;
 using WaDashboard.Core.Sessions;
 using WaDashboard.Web.Components.Shared;
+using WaDashboard.Web.Security;
 
 namespace WaDashboard.Web.Api;
 
@@ -20,11 +21,11 @@ public static class AccountsEndpoints
         accounts.MapGet("/", (Fleet fleet, TimeProvider time) =>
             Results.Ok(fleet.Accounts.Select(a => AccountDto.From(a, time.GetUtcNow()))));
 
-        accounts.MapPost("/", async (CreateAccountRequest? request, Fleet fleet, TimeProvider time, CancellationToken ct) =>
+        accounts.MapPost("/", async (CreateAccountRequest? request, OperatorActions actions, HttpContext http, TimeProvider time, CancellationToken ct) =>
         {
             try
             {
-                var account = await fleet.AddAsync(request?.Name, request?.Phone, ct);
+                var account = await actions.AddAccountAsync(http.User, request?.Name, request?.Phone, ct);
                 return Results.Created($"/api/accounts/{Uri.EscapeDataString(account.Phone.Value)}", AccountDto.From(account, time.GetUtcNow()));
             }
             catch (AccountValidationException ex)
@@ -35,21 +36,21 @@ public static class AccountsEndpoints
             {
                 return AccountRoute.Problem(StatusCodes.Status409Conflict, "Duplicate phone number", ex.Message);
             }
-        });
+        }).RequireAuthorization(Policies.Operate);
 
         accounts.MapGet("/{phone}", (string phone, Fleet fleet, TimeProvider time) =>
             AccountRoute.TryResolve(fleet, phone, out var account, out var problem) ? Results.Ok(AccountDto.From(account, time.GetUtcNow())) : problem);
 
-        accounts.MapDelete("/{phone}", async (string phone, Fleet fleet, CancellationToken ct) =>
+        accounts.MapDelete("/{phone}", async (string phone, Fleet fleet, OperatorActions actions, HttpContext http, CancellationToken ct) =>
         {
             if (!AccountRoute.TryResolve(fleet, phone, out var account, out var problem))
             {
                 return problem;
             }
 
-            await fleet.DeleteAsync(account.Id, ct);
+            await actions.DeleteAccountAsync(http.User, account.Id, ct);
             return Results.NoContent();
-        });
+        }).RequireAuthorization(Policies.Administer);
 
         accounts.MapGet("/{phone}/disconnect-reason", (string phone, Fleet fleet) =>
             AccountRoute.TryResolve(fleet, phone, out var account, out var problem)
@@ -64,18 +65,18 @@ public static class AccountsEndpoints
                 ? Results.Ok(await fleet.GetTimelineAsync(account.Id, 200, ct))
                 : problem);
 
-        accounts.MapPost("/{phone}/reconnect", async (string phone, [FromQuery] bool? force, Fleet fleet, QrCodeRenderer qr, CancellationToken ct) =>
+        accounts.MapPost("/{phone}/reconnect", async (string phone, [FromQuery] bool? force, Fleet fleet, OperatorActions actions, HttpContext http, QrCodeRenderer qr, CancellationToken ct) =>
         {
             if (!AccountRoute.TryResolve(fleet, phone, out var account, out var problem))
             {
                 return problem;
             }
 
-            var result = await fleet.SendAsync(account.Id, new ReconnectCommand(force == true), ct);
+            var result = await actions.SendAsync(http.User, account.Id, new ReconnectCommand(force == true), ct);
             return await AnswerAsync(fleet, qr, account.Id, result, ct);
-        });
+        }).RequireAuthorization(Policies.Operate);
 
-        accounts.MapPost("/{phone}/link", async (string phone, LinkRequest? request, Fleet fleet, QrCodeRenderer qr, CancellationToken ct) =>
+        accounts.MapPost("/{phone}/link", async (string phone, LinkRequest? request, Fleet fleet, OperatorActions actions, HttpContext http, QrCodeRenderer qr, CancellationToken ct) =>
         {
             if (!AccountRoute.TryResolve(fleet, phone, out var account, out var problem))
             {
@@ -93,31 +94,31 @@ public static class AccountsEndpoints
                 return AccountRoute.Problem(StatusCodes.Status400BadRequest, "Unknown link mode", "mode must be \"qr\" or \"pairing-code\".");
             }
 
-            var result = await fleet.SendAsync(account.Id, new LinkCommand(mode), ct);
+            var result = await actions.SendAsync(http.User, account.Id, new LinkCommand(mode), ct);
             return await AnswerAsync(fleet, qr, account.Id, result, ct);
-        });
+        }).RequireAuthorization(Policies.Operate);
 
-        accounts.MapPost("/{phone}/logout", async (string phone, Fleet fleet, CancellationToken ct) =>
+        accounts.MapPost("/{phone}/logout", async (string phone, Fleet fleet, OperatorActions actions, HttpContext http, CancellationToken ct) =>
         {
             if (!AccountRoute.TryResolve(fleet, phone, out var account, out var problem))
             {
                 return problem;
             }
 
-            var result = await fleet.SendAsync(account.Id, new LogoutCommand(), ct);
+            var result = await actions.SendAsync(http.User, account.Id, new LogoutCommand(), ct);
             return Results.Ok(new ReconnectResponse(result.Accepted, result.Message, fleet.Get(account.Id)?.Status.ToString() ?? ""));
-        });
+        }).RequireAuthorization(Policies.Operate);
 
-        accounts.MapPost("/{phone}/stop", async (string phone, Fleet fleet, CancellationToken ct) =>
+        accounts.MapPost("/{phone}/stop", async (string phone, Fleet fleet, OperatorActions actions, HttpContext http, CancellationToken ct) =>
         {
             if (!AccountRoute.TryResolve(fleet, phone, out var account, out var problem))
             {
                 return problem;
             }
 
-            var result = await fleet.SendAsync(account.Id, new StopCommand(), ct);
+            var result = await actions.SendAsync(http.User, account.Id, new StopCommand(), ct);
             return Results.Ok(new ReconnectResponse(result.Accepted, result.Message, fleet.Get(account.Id)?.Status.ToString() ?? ""));
-        });
+        }).RequireAuthorization(Policies.Operate);
 
         accounts.MapGet("/{phone}/qr", (string phone, HttpRequest http, Fleet fleet, QrCodeRenderer qr) =>
         {

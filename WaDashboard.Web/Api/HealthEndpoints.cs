@@ -23,7 +23,7 @@ public static class HealthEndpoints
                     checks = report.Entries.ToDictionary(e => e.Key, e => new { status = e.Value.Status.ToString(), description = e.Value.Description }),
                 });
             },
-        });
+        }).AllowAnonymous();
         return app;
     }
 }

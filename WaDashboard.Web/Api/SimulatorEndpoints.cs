@@ -2,6 +2,7 @@ using Microsoft.Extensions.Options;
 using WaDashboard.Core.Engines;
 using WaDashboard.Core.Engines.Simulator;
 using WaDashboard.Core.Sessions;
+using WaDashboard.Web.Security;
 
 namespace WaDashboard.Web.Api;
 
@@ -16,20 +17,21 @@ public static class SimulatorEndpoints
         }
 
         var simulator = app.MapGroup("/api/simulator/accounts/{phone}").WithTags("Simulator");
+        var acting = simulator.MapGroup("").RequireAuthorization(Policies.Operate);
 
-        simulator.MapPost("/scan", (string phone, Fleet fleet, SimulatorEngine engine) =>
+        acting.MapPost("/scan", async (string phone, Fleet fleet, OperatorActions actions, HttpContext http) =>
         {
             if (!AccountRoute.TryResolve(fleet, phone, out var account, out var problem))
             {
                 return problem;
             }
 
-            return engine.Scan(account.Id) is { } error
+            return await actions.SimulateScanAsync(http.User, account.Id, http.RequestAborted) is { } error
                 ? AccountRoute.Problem(StatusCodes.Status409Conflict, "Nothing to scan", error)
                 : Results.Ok(new { success = true, message = "The simulated phone scanned the code." });
         });
 
-        simulator.MapPost("/faults", (string phone, FaultRequest? request, Fleet fleet, SimulatorEngine engine) =>
+        acting.MapPost("/faults", async (string phone, FaultRequest? request, Fleet fleet, OperatorActions actions, HttpContext http) =>
         {
             if (!AccountRoute.TryResolve(fleet, phone, out var account, out var problem))
             {
@@ -48,7 +50,7 @@ public static class SimulatorEndpoints
             }
 
             var fault = new SimulatorFault(kind, request.Code, request.Text, request.Until, request.Seconds is { } s ? TimeSpan.FromSeconds(s) : null);
-            return engine.InjectFault(account.Id, fault) is { } error
+            return await actions.SimulateFaultAsync(http.User, account.Id, fault, http.RequestAborted) is { } error
                 ? AccountRoute.Problem(StatusCodes.Status409Conflict, "Fault not applicable", error)
                 : Results.Ok(new { success = true, message = $"Injected {request.Kind}." });
         });

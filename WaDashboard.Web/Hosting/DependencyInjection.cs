@@ -2,6 +2,7 @@ using Radzen;
 using WaDashboard.Web.Api;
 using WaDashboard.Web.Components;
 using WaDashboard.Web.Components.Shared;
+using WaDashboard.Web.Security;
 
 namespace WaDashboard.Web.Hosting;
 
@@ -9,6 +10,7 @@ public static class DependencyInjection
 {
     public static IServiceCollection AddWaDashboardWeb(this IServiceCollection services, IConfiguration configuration)
     {
+        services.AddWaDashboardSecurity(configuration);
         services.AddRazorComponents().AddInteractiveServerComponents();
         services.AddRadzenComponents();
         services.AddProblemDetails();
@@ -26,10 +28,15 @@ public static class DependencyInjection
             app.UseExceptionHandler("/error", createScopeForErrors: true);
         }
 
+        app.UseSecurityHeaders();
         app.UseStatusCodePages();
         app.UseStaticFiles();
+        app.UseAuthentication();
+        app.UseAuthorization();
         app.UseAntiforgery();
         app.MapHealthEndpoints();
+        app.MapAccountEndpoints();
+        app.MapWebhookEndpoints();
         app.MapAccountsEndpoints();
         app.MapSimulatorEndpoints();
         app.MapDiagnosticsEndpoints();

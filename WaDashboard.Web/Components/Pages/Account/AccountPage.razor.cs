@@ -4,6 +4,9 @@ using WaDashboard.Core.Accounts;
 using WaDashboard.Core.Engines;
 using WaDashboard.Core.Sessions;
 using WaDashboard.Web.Components.Shared;
+using Microsoft.AspNetCore.Components.Authorization;
+using System.Security.Claims;
+using WaDashboard.Web.Security;
 
 namespace WaDashboard.Web.Components.Pages.Account;
 
@@ -26,6 +29,17 @@ public partial class AccountPage
     [Inject] private TimeProvider Time { get; set; } = default!;
     [Inject] private QrCodeRenderer QrRenderer { get; set; } = default!;
     [Inject] private IOptions<EngineOptions> Engine { get; set; } = default!;
+    [Inject] private OperatorActions Actions { get; set; } = default!;
+    [Inject] private AuthenticationStateProvider Authentication { get; set; } = default!;
+
+    private ClaimsPrincipal _user = new();
+    private bool _canOperate;
+
+    protected override async Task OnInitializedAsync()
+    {
+        _user = (await Authentication.GetAuthenticationStateAsync()).User;
+        _canOperate = await Actions.CanAsync(_user, Policies.Operate);
+    }
 
     private bool IsSimulator => Engine.Value.IsSimulator;
 
@@ -69,7 +83,7 @@ public partial class AccountPage
         _busy = true;
         try
         {
-            var result = await Fleet.SendAsync(_account.Id, command, CancellationToken.None);
+            var result = await Actions.SendAsync(_user, _account.Id, command, CancellationToken.None);
             ShowMessage(result.Message, result.Accepted);
         }
         finally

@@ -1,6 +1,8 @@
 using Microsoft.AspNetCore.Components;
 using WaDashboard.Core.Accounts;
 using WaDashboard.Core.Engines.Simulator;
+using Microsoft.AspNetCore.Components.Authorization;
+using WaDashboard.Web.Security;
 
 namespace WaDashboard.Web.Components.Pages.Account;
 
@@ -15,13 +17,17 @@ public partial class SimulatorPanel
     /// <summary>Reports the outcome (message, ok) to the page.</summary>
     [Parameter] public EventCallback<(string Message, bool Ok)> OnMessage { get; set; }
 
-    [Inject] private SimulatorEngine Simulator { get; set; } = default!;
+    [Inject] private OperatorActions Actions { get; set; } = default!;
+    [Inject] private AuthenticationStateProvider Authentication { get; set; } = default!;
     [Inject] private TimeProvider Time { get; set; } = default!;
 
-    private Task Scan() =>
-        Report(Simulator.Scan(Account.Id), "The simulated phone scanned the code.");
+    private async Task Scan()
+    {
+        var user = (await Authentication.GetAuthenticationStateAsync()).User;
+        await Report(await Actions.SimulateScanAsync(user, Account.Id, CancellationToken.None), "The simulated phone scanned the code.");
+    }
 
-    private Task Inject(SimulatorFaultKind kind)
+    private async Task Inject(SimulatorFaultKind kind)
     {
         var fault = kind switch
         {
@@ -30,7 +36,8 @@ public partial class SimulatorPanel
             SimulatorFaultKind.SlowStart => new SimulatorFault(kind, Delay: TimeSpan.FromSeconds(_slowSeconds)),
             _ => new SimulatorFault(kind),
         };
-        return Report(Simulator.InjectFault(Account.Id, fault), $"Simulated: {kind}.");
+        var user = (await Authentication.GetAuthenticationStateAsync()).User;
+        await Report(await Actions.SimulateFaultAsync(user, Account.Id, fault, CancellationToken.None), $"Simulated: {kind}.");
     }
 
     private Task Report(string? error, string success) =>

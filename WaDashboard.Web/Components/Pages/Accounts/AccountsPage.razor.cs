@@ -3,6 +3,9 @@ using Radzen;
 using Radzen.Blazor;
 using WaDashboard.Core.Accounts;
 using WaDashboard.Core.Health;
+using Microsoft.AspNetCore.Components.Authorization;
+using System.Security.Claims;
+using WaDashboard.Web.Security;
 using WaDashboard.Core.Sessions;
 using WaDashboard.Web.Components.Shared;
 
@@ -33,11 +36,18 @@ public partial class AccountsPage
     [Inject] private DialogService Dialogs { get; set; } = default!;
     [Inject] private NavigationManager Navigation { get; set; } = default!;
     [Inject] private AlertCenter Alerts { get; set; } = default!;
+    [Inject] private OperatorActions Actions { get; set; } = default!;
+    [Inject] private AuthenticationStateProvider Authentication { get; set; } = default!;
+
+    private ClaimsPrincipal _user = new();
+    private bool _canOperate;
 
     private DateTimeOffset Now => _now;
 
-    protected override void OnInitialized()
+    protected override async Task OnInitializedAsync()
     {
+        _user = (await Authentication.GetAuthenticationStateAsync()).User;
+        _canOperate = await Actions.CanAsync(_user, Policies.Operate);
         _refresh = new LiveRefresh(Events, e => e is AccountChanged or AccountRemoved or AlertRaised or AlertsDismissed, InvokeAsync, () =>
         {
             StateHasChanged();
@@ -95,7 +105,7 @@ public partial class AccountsPage
         _busy = true;
         try
         {
-            var results = await Fleet.ReconnectManyAsync(_selected.ToList(), CancellationToken.None);
+            var results = await Actions.ReconnectManyAsync(_user, _selected.ToList(), CancellationToken.None);
             _message = "Reconnect: " + string.Join(", ", results.Values
                 .GroupBy(r => r.Outcome)
                 .OrderBy(g => g.Key)
@@ -129,7 +139,7 @@ public partial class AccountsPage
         try
         {
             SessionCommand command = fix.Kind == AccountFixKind.Link ? new LinkCommand(Core.Engines.LinkMode.Qr) : new ReconnectCommand();
-            var result = await Fleet.SendAsync(account.Id, command, CancellationToken.None);
+            var result = await Actions.SendAsync(_user, account.Id, command, CancellationToken.None);
             if (fix.ShowsCode && result.Accepted)
             {
                 Navigation.NavigateTo($"accounts/{account.Id}");

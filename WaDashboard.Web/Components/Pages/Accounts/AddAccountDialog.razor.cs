@@ -3,6 +3,8 @@ using Radzen;
 using WaDashboard.Core.Accounts;
 using WaDashboard.Core.Persistence;
 using WaDashboard.Core.Sessions;
+using Microsoft.AspNetCore.Components.Authorization;
+using WaDashboard.Web.Security;
 
 namespace WaDashboard.Web.Components.Pages.Accounts;
 
@@ -18,6 +20,8 @@ public partial class AddAccountDialog
 
     [Inject] private Fleet Fleet { get; set; } = default!;
     [Inject] private DialogService Dialogs { get; set; } = default!;
+    [Inject] private OperatorActions Actions { get; set; } = default!;
+    [Inject] private AuthenticationStateProvider Authentication { get; set; } = default!;
 
     private void OnPhoneInput(ChangeEventArgs e)
     {
@@ -57,8 +61,13 @@ public partial class AddAccountDialog
         _busy = true;
         try
         {
-            var account = await Fleet.AddAsync(_name, _phone, CancellationToken.None);
+            var user = (await Authentication.GetAuthenticationStateAsync()).User;
+            var account = await Actions.AddAccountAsync(user, _name, _phone, CancellationToken.None);
             Dialogs.Close(account);
+        }
+        catch (UnauthorizedAccessException ex)
+        {
+            _nameError = ex.Message;
         }
         catch (AccountValidationException ex)
         {

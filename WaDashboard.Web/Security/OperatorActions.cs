@@ -1,0 +1,120 @@
+using System.Security.Claims;
+using Microsoft.AspNetCore.Authorization;
+using WaDashboard.Core.Accounts;
+using WaDashboard.Core.Audit;
+using WaDashboard.Core.Engines;
+using WaDashboard.Core.Engines.Simulator;
+using WaDashboard.Core.Sessions;
+
+namespace WaDashboard.Web.Security;
+
+/// <summary>
+/// The one door through which pages and the REST API act on accounts: checks the caller's role, runs the
+/// action, and writes the audit log (who, what, which account, outcome). Reading needs no door.
+/// </summary>
+public sealed class OperatorActions(Fleet fleet, AuditLog audit, IAuthorizationService authorization, IServiceProvider services)
+{
+    public const string ViewOnly = "Your role can only view. Ask an operator or an admin to do this.";
+
+    public async Task<bool> CanAsync(ClaimsPrincipal user, string policy) =>
+        (await authorization.AuthorizeAsync(user, policy)).Succeeded;
+
+    public async Task<CommandResult> SendAsync(ClaimsPrincipal user, string accountId, SessionCommand command, CancellationToken cancellationToken)
+    {
+        if (!await CanAsync(user, Policies.Operate))
+        {
+            return new CommandResult(CommandOutcome.Refused, ViewOnly);
+        }
+
+        var result = await fleet.SendAsync(accountId, command, cancellationToken);
+        await audit.RecordAsync(Actor(user), ActionName(command), accountId, $"{result.Outcome}: {result.Message}", cancellationToken);
+        return result;
+    }
+
+    public async Task<IReadOnlyDictionary<string, CommandResult>> ReconnectManyAsync(ClaimsPrincipal user, IReadOnlyCollection<string> accountIds, CancellationToken cancellationToken)
+    {
+        if (!await CanAsync(user, Policies.Operate))
+        {
+            return accountIds.ToDictionary(id => id, _ => new CommandResult(CommandOutcome.Refused, ViewOnly));
+        }
+
+        var results = await fleet.ReconnectManyAsync(accountIds, cancellationToken);
+        foreach (var (id, result) in results)
+        {
+            await audit.RecordAsync(Actor(user), "reconnect (bulk)", id, $"{result.Outcome}: {result.Message}", cancellationToken);
+        }
+
+        return results;
+    }
+
+    /// <summary>Adds an account; throws the same validation exceptions as <see cref="Fleet.AddAsync"/>, or UnauthorizedAccessException.</summary>
+    public async Task<AccountState> AddAccountAsync(ClaimsPrincipal user, string? name, string? phone, CancellationToken cancellationToken)
+    {
+        await DemandAsync(user, Policies.Operate);
+        var account = await fleet.AddAsync(name, phone, cancellationToken);
+        await audit.RecordAsync(Actor(user), "account.add", account.Id, $"{account.Name} {account.Phone.Masked}", cancellationToken);
+        return account;
+    }
+
+    public async Task<bool> DeleteAccountAsync(ClaimsPrincipal user, string accountId, CancellationToken cancellationToken)
+    {
+        await DemandAsync(user, Policies.Administer);
+        var name = fleet.Get(accountId)?.Name;
+        var deleted = await fleet.DeleteAsync(accountId, cancellationToken);
+        if (deleted)
+        {
+            await audit.RecordAsync(Actor(user), "account.delete", accountId, name, cancellationToken);
+        }
+
+        return deleted;
+    }
+
+    /// <summary>Simulator mode: the phone scans. Returns an error a person can act on, or null.</summary>
+    public async Task<string?> SimulateScanAsync(ClaimsPrincipal user, string accountId, CancellationToken cancellationToken)
+    {
+        if (!await CanAsync(user, Policies.Operate))
+        {
+            return ViewOnly;
+        }
+
+        var error = services.GetRequiredService<SimulatorEngine>().Scan(accountId);
+        await audit.RecordAsync(Actor(user), "simulator.scan", accountId, error ?? "scanned", cancellationToken);
+        return error;
+    }
+
+    public async Task<string?> SimulateFaultAsync(ClaimsPrincipal user, string accountId, SimulatorFault fault, CancellationToken cancellationToken)
+    {
+        if (!await CanAsync(user, Policies.Operate))
+        {
+            return ViewOnly;
+        }
+
+        var error = services.GetRequiredService<SimulatorEngine>().InjectFault(accountId, fault);
+        await audit.RecordAsync(Actor(user), $"simulator.fault.{fault.Kind}", accountId, error ?? $"{fault.Code} {fault.Text}".Trim(), cancellationToken);
+        return error;
+    }
+
+    public Task RecordAsync(ClaimsPrincipal user, string action, string? detail, CancellationToken cancellationToken) =>
+        audit.RecordAsync(Actor(user), action, null, detail, cancellationToken);
+
+    public static string Actor(ClaimsPrincipal user) => user.Identity?.Name is { Length: > 0 } name ? name : "anonymous";
+
+    private async Task DemandAsync(ClaimsPrincipal user, string policy)
+    {
+        if (!await CanAsync(user, policy))
+        {
+            throw new UnauthorizedAccessException(policy == Policies.Administer ? "Only an admin can do this." : ViewOnly);
+        }
+    }
+
+    private static string ActionName(SessionCommand command) => command switch
+    {
+        LinkCommand { Mode: LinkMode.PairingCode } => "link (pairing code)",
+        LinkCommand => "link (QR)",
+        ReconnectCommand { Force: true } => "reconnect (forced)",
+        ReconnectCommand => "reconnect",
+        LogoutCommand => "logout",
+        StopCommand => "stop",
+        _ => command.GetType().Name,
+    };
+}

@@ -1,0 +1,105 @@
+using System.Collections.Concurrent;
+using System.Security.Cryptography;
+using System.Text;
+using System.Text.Json;
+using Microsoft.Extensions.Options;
+
+namespace WaDashboard.Web.Security;
+
+public enum WebhookVerdict
+{
+    Accepted,
+    NotConfigured,
+    MissingSignature,
+    BadSignature,
+    MalformedBody,
+    Stale,
+    Replayed,
+}
+
+/// <summary>
+/// Checks engine webhooks: an HMAC (SHA-512 by default, as WAHA signs, hex in <c>X-Webhook-Hmac</c>) over the raw
+/// body; the signed body's <c>timestamp</c> (Unix ms) must be within the tolerance and its <c>id</c> never seen before.
+/// </summary>
+public sealed class WebhookSignatureVerifier(IOptions<SecurityOptions> options, TimeProvider time)
+{
+    public const string SignatureHeader = "X-Webhook-Hmac";
+    public const string AlgorithmHeader = "X-Webhook-Hmac-Algorithm";
+
+    public static readonly IReadOnlyDictionary<string, Func<byte[], byte[], byte[]>> Algorithms =
+        new Dictionary<string, Func<byte[], byte[], byte[]>>(StringComparer.OrdinalIgnoreCase)
+        {
+            ["sha512"] = HMACSHA512.HashData,
+            ["sha256"] = HMACSHA256.HashData,
+        };
+
+    private readonly ConcurrentDictionary<string, DateTimeOffset> _seen = new(StringComparer.Ordinal);
+
+    public static string Sign(byte[] body, string secret, string algorithm = "sha512") =>
+        Convert.ToHexString(Algorithms[algorithm](Encoding.UTF8.GetBytes(secret), body)).ToLowerInvariant();
+
+    public WebhookVerdict Verify(byte[] body, string? signature)
+    {
+        var webhooks = options.Value.Webhooks;
+        if (string.IsNullOrEmpty(webhooks.Secret))
+        {
+            return WebhookVerdict.NotConfigured;
+        }
+
+        if (string.IsNullOrWhiteSpace(signature))
+        {
+            return WebhookVerdict.MissingSignature;
+        }
+
+        var expected = Encoding.ASCII.GetBytes(Sign(body, webhooks.Secret, webhooks.Algorithm));
+        if (!CryptographicOperations.FixedTimeEquals(expected, Encoding.ASCII.GetBytes(signature.Trim().ToLowerInvariant())))
+        {
+            return WebhookVerdict.BadSignature;
+        }
+
+        string id;
+        DateTimeOffset at;
+        try
+        {
+            using var document = JsonDocument.Parse(body);
+            var root = document.RootElement;
+            id = root.GetProperty("id").GetString() ?? "";
+            at = DateTimeOffset.FromUnixTimeMilliseconds(root.GetProperty("timestamp").GetInt64());
+        }
+        catch (Exception ex) when (ex is JsonException or KeyNotFoundException or InvalidOperationException or FormatException or ArgumentOutOfRangeException)
+        {
+            return WebhookVerdict.MalformedBody;
+        }
+
+        var now = time.GetUtcNow();
+        if (id.Length == 0)
+        {
+            return WebhookVerdict.MalformedBody;
+        }
+
+        if ((now - at).Duration() > webhooks.Tolerance)
+        {
+            return WebhookVerdict.Stale;
+        }
+
+        Forget(now - webhooks.Tolerance - webhooks.Tolerance);
+        return _seen.TryAdd(id, at) ? WebhookVerdict.Accepted : WebhookVerdict.Replayed;
+    }
+
+    /// <summary>Ids older than twice the tolerance can never pass the timestamp check again.</summary>
+    private void Forget(DateTimeOffset before)
+    {
+        if (_seen.Count < 1024)
+        {
+            return;
+        }
+
+        foreach (var (id, at) in _seen)
+        {
+            if (at < before)
+            {
+                _seen.TryRemove(id, out _);
+            }
+        }
+    }
+}
