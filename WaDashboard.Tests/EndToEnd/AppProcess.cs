@@ -38,6 +38,8 @@ public sealed class AppProcess : IAsyncDisposable
     /// <summary>Storage:DataDirectory of the app: wadashboard.db, logs/ and sessions/ live here, across restarts.</summary>
     public string DataDirectory { get; }
 
+    private readonly Dictionary<string, string> _environment = new(StringComparer.Ordinal);
+
     /// <summary>Where the current run listens; a new port on every start.</summary>
     public Uri BaseUrl { get; private set; } = new("http://127.0.0.1/");
 
@@ -47,9 +49,14 @@ public sealed class AppProcess : IAsyncDisposable
     public bool IsRunning => _process is { HasExited: false };
 
     /// <summary>Starts the app on a fresh temp folder and returns once /healthz answers 200.</summary>
-    public static async Task<AppProcess> StartAsync()
+    public static async Task<AppProcess> StartAsync(IReadOnlyDictionary<string, string>? environment = null)
     {
         var app = new AppProcess(new TempDirectory("wadash-e2e"));
+        foreach (var (name, value) in environment ?? new Dictionary<string, string>())
+        {
+            app._environment[name] = value;
+        }
+
         try
         {
             await app.StartRunAsync();
@@ -105,7 +112,7 @@ public sealed class AppProcess : IAsyncDisposable
     /// <summary>An admin API key this process accepts (from configuration), random per test.</summary>
     public string ApiKey { get; } = "e2e-" + Convert.ToHexString(System.Security.Cryptography.RandomNumberGenerator.GetBytes(24));
 
-    /// <summary>The one-time first-admin link the app printed on its console, if it printed one since its last start.</summary>
+    /// <summary>The latest one-time first-admin link the app printed on its console (in any run), if any.</summary>
     public Uri? SetupLink()
     {
         var match = System.Text.RegularExpressions.Regex.Matches(OutputTail(400), @"http://\S+/account/setup\?token=[0-9a-f]+").LastOrDefault();
@@ -145,6 +152,10 @@ public sealed class AppProcess : IAsyncDisposable
         // The test's own REST client speaks as an admin key provisioned from configuration, as automation does.
         start.Environment["Security__ApiKeys__e2e__Key"] = ApiKey;
         start.Environment["Security__ApiKeys__e2e__Role"] = "Admin";
+        foreach (var (name, value) in _environment)
+        {
+            start.Environment[name] = value;
+        }
 
         var process = new Process { StartInfo = start, EnableRaisingEvents = true };
         var run = _run;

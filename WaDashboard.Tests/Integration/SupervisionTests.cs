@@ -134,42 +134,60 @@ public sealed class SupervisionTests : IDisposable
     }
 
     [Fact]
-    public async Task The_hand_written_migration_creates_exactly_the_model_schema()
+    public async Task The_hand_written_migrations_create_exactly_the_model_schema_of_both_contexts()
     {
         await using (await CoreHarness.StartAsync(_dir.Path))
         {
         }
 
-        await using var connection = new SqliteConnection($"Data Source={Path.Combine(_dir.Path, "wadashboard.db")}");
-        await connection.OpenAsync();
-        var migrated = await ColumnsAsync(connection);
-
-        var modelDb = Path.Combine(_dir.Path, "model.db");
-        var options = new DbContextOptionsBuilder<Core.Persistence.WaDashboardDbContext>().UseSqlite($"Data Source={modelDb}").Options;
-        await using (var context = new Core.Persistence.WaDashboardDbContext(options))
+        var migratedFile = Path.Combine(_dir.Path, "wadashboard.db");
+        var security = new DbContextOptionsBuilder<Web.Security.SecurityDbContext>()
+            .UseSqlite($"Data Source={migratedFile}", o => o.MigrationsHistoryTable(Web.Security.SecurityDbContext.MigrationsTable)).Options;
+        await using (var context = new Web.Security.SecurityDbContext(security))
         {
+            await context.Database.MigrateAsync();
+        }
+
+        await AssertSchemaMatchesAsync(migratedFile, Path.Combine(_dir.Path, "model-core.db"),
+            file => new Core.Persistence.WaDashboardDbContext(new DbContextOptionsBuilder<Core.Persistence.WaDashboardDbContext>().UseSqlite($"Data Source={file}").Options));
+        await AssertSchemaMatchesAsync(migratedFile, Path.Combine(_dir.Path, "model-security.db"),
+            file => new Web.Security.SecurityDbContext(new DbContextOptionsBuilder<Web.Security.SecurityDbContext>().UseSqlite($"Data Source={file}").Options));
+    }
+
+    private static async Task AssertSchemaMatchesAsync(string migratedFile, string modelFile, Func<string, DbContext> create)
+    {
+        List<string> tables;
+        await using (var context = create(modelFile))
+        {
+            tables = context.Model.GetEntityTypes().Select(e => e.GetTableName()!).Distinct().OrderBy(t => t).ToList();
             await context.Database.ExecuteSqlRawAsync(context.Database.GenerateCreateScript());
         }
 
-        await using var modelConnection = new SqliteConnection($"Data Source={modelDb}");
-        await modelConnection.OpenAsync();
-        Assert.Equal(await ColumnsAsync(modelConnection), migrated);
+        await using var migrated = new SqliteConnection($"Data Source={migratedFile}");
+        await migrated.OpenAsync();
+        await using var model = new SqliteConnection($"Data Source={modelFile}");
+        await model.OpenAsync();
+        Assert.NotEmpty(tables);
+        Assert.Equal(await ColumnsAsync(model, tables), await ColumnsAsync(migrated, tables));
         SqliteConnection.ClearAllPools();
     }
 
-    private static async Task<List<string>> ColumnsAsync(SqliteConnection connection)
+    private static async Task<List<string>> ColumnsAsync(SqliteConnection connection, IEnumerable<string> tables)
     {
         var columns = new List<string>();
-        foreach (var table in new[] { "Accounts", "TimelineEntries" })
+        foreach (var table in tables)
         {
             await using var command = connection.CreateCommand();
             command.CommandText = $"SELECT name, type, \"notnull\", pk FROM pragma_table_info('{table}') ORDER BY name";
             await using var reader = await command.ExecuteReaderAsync();
+            var any = false;
             while (await reader.ReadAsync())
             {
+                any = true;
                 columns.Add($"{table}.{reader.GetString(0)} {reader.GetString(1)} notnull={reader.GetInt64(2)} pk={reader.GetInt64(3)}");
             }
 
+            Assert.True(any, $"table {table} is missing");
             await using var indexes = connection.CreateCommand();
             indexes.CommandText = $"SELECT name, \"unique\" FROM pragma_index_list('{table}') WHERE origin = 'c' ORDER BY name";
             await using var indexReader = await indexes.ExecuteReaderAsync();
