@@ -108,4 +108,26 @@ public sealed class RolesAndKeysTests : IClassFixture<WebAppFactory>
         Assert.Contains(entries, e => e.Actor == "api-key:audited" && e.Action == "reconnect" && e.AccountId is not null);
         Assert.DoesNotContain(entries, e => $"{e.Actor} {e.Detail}".Contains(key, StringComparison.Ordinal));
     }
+
+    [Fact]
+    public async Task Operator_actions_refuse_a_viewer_even_when_called_directly_and_audit_nothing()
+    {
+        using var admin = _factory.CreateClient();
+        (await admin.PostAsJsonAsync("/api/accounts", new { name = "Direct", phone = "+972507500001" })).EnsureSuccessStatusCode();
+        var fleet = _factory.Services.GetRequiredService<WaDashboard.Core.Sessions.Fleet>();
+        var account = fleet.Find("+972507500001")!;
+        var viewer = new System.Security.Claims.ClaimsPrincipal(new System.Security.Claims.ClaimsIdentity(
+            [new(System.Security.Claims.ClaimTypes.Name, "viewer@example.test"), new(System.Security.Claims.ClaimTypes.Role, Roles.Viewer)], "test"));
+
+        await using var scope = _factory.Services.CreateAsyncScope();
+        var actions = scope.ServiceProvider.GetRequiredService<OperatorActions>();
+        var result = await actions.SendAsync(viewer, account.Id, new WaDashboard.Core.Sessions.LinkCommand(WaDashboard.Core.Engines.LinkMode.Qr), CancellationToken.None);
+        await Assert.ThrowsAsync<UnauthorizedAccessException>(() => actions.AddAccountAsync(viewer, "x", "+972507500002", CancellationToken.None));
+
+        Assert.Equal(WaDashboard.Core.Sessions.CommandOutcome.Refused, result.Outcome);
+        Assert.Equal(WaDashboard.Core.Accounts.AccountStatus.New, fleet.Get(account.Id)!.Status);
+        Assert.Null(fleet.Find("+972507500002"));
+        var entries = await _factory.Services.GetRequiredService<AuditLog>().LatestAsync(100, account.Id);
+        Assert.DoesNotContain(entries, e => e.Actor == "viewer@example.test");
+    }
 }
