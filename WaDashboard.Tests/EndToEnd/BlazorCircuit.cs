@@ -32,4 +32,18 @@ public static class BlazorCircuit
             throw new TimeoutException($"{page.Url}: '{selector}' did not become interactive; the Blazor circuit did not take the page over.", ex);
         }
     }
+
+    /// <summary>True when the page's element has become interactive within <paramref name="within"/>.</summary>
+    public static async Task<bool> BecomesInteractiveAsync(IPage page, string selector, TimeSpan within)
+    {
+        try
+        {
+            await page.WaitForFunctionAsync(HasEventHandlers, selector, new PageWaitForFunctionOptions { Timeout = (float)within.TotalMilliseconds });
+            return true;
+        }
+        catch (TimeoutException)
+        {
+            return false;
+        }
+    }
 }

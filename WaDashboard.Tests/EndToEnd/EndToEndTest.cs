@@ -31,13 +31,16 @@ public abstract class EndToEndTest : IAsyncLifetime
 
     public async Task InitializeAsync()
     {
-        _app = await AppProcess.StartAsync();
+        _app = await AppProcess.StartAsync(AppEnvironment);
         _browser = await BrowserSession.StartAsync();
         if (SignInFirst)
         {
             await RunAsync(() => CreateFirstAdminAsync());
         }
     }
+
+    /// <summary>Extra settings for the app process, as environment variables.</summary>
+    protected virtual IReadOnlyDictionary<string, string>? AppEnvironment => null;
 
     /// <summary>Most tests start signed in as the first admin; sign-in tests start anonymous.</summary>
     protected virtual bool SignInFirst => true;
