@@ -98,27 +98,8 @@ public static class AccountsEndpoints
             return await AnswerAsync(fleet, qr, account.Id, result, ct);
         }).RequireAuthorization(Policies.Operate);
 
-        accounts.MapPost("/{phone}/logout", async (string phone, Fleet fleet, OperatorActions actions, HttpContext http, CancellationToken ct) =>
-        {
-            if (!AccountRoute.TryResolve(fleet, phone, out var account, out var problem))
-            {
-                return problem;
-            }
-
-            var result = await actions.SendAsync(http.User, account.Id, new LogoutCommand(), ct);
-            return Results.Ok(new ReconnectResponse(result.Accepted, result.Message, fleet.Get(account.Id)?.Status.ToString() ?? ""));
-        }).RequireAuthorization(Policies.Operate);
-
-        accounts.MapPost("/{phone}/stop", async (string phone, Fleet fleet, OperatorActions actions, HttpContext http, CancellationToken ct) =>
-        {
-            if (!AccountRoute.TryResolve(fleet, phone, out var account, out var problem))
-            {
-                return problem;
-            }
-
-            var result = await actions.SendAsync(http.User, account.Id, new StopCommand(), ct);
-            return Results.Ok(new ReconnectResponse(result.Accepted, result.Message, fleet.Get(account.Id)?.Status.ToString() ?? ""));
-        }).RequireAuthorization(Policies.Operate);
+        MapCommand(accounts, "/{phone}/logout", () => new LogoutCommand());
+        MapCommand(accounts, "/{phone}/stop", () => new StopCommand());
 
         accounts.MapGet("/{phone}/qr", (string phone, HttpRequest http, Fleet fleet, QrCodeRenderer qr) =>
         {
@@ -144,6 +125,19 @@ public static class AccountsEndpoints
 
         return app;
     }
+
+    /// <summary>A command that answers at once with its outcome and the account's new state.</summary>
+    private static void MapCommand(RouteGroupBuilder accounts, string pattern, Func<SessionCommand> command) =>
+        accounts.MapPost(pattern, async (string phone, Fleet fleet, OperatorActions actions, HttpContext http, CancellationToken ct) =>
+        {
+            if (!AccountRoute.TryResolve(fleet, phone, out var account, out var problem))
+            {
+                return problem;
+            }
+
+            var result = await actions.SendAsync(http.User, account.Id, command(), ct);
+            return Results.Ok(new ReconnectResponse(result.Accepted, result.Message, fleet.Get(account.Id)?.Status.ToString() ?? ""));
+        }).RequireAuthorization(Policies.Operate);
 
     /// <summary>200 with the QR (or the restart under way), 202 while the QR is not ready yet, 409 when connected or refused.</summary>
     private static async Task<IResult> AnswerAsync(Fleet fleet, QrCodeRenderer qr, string accountId, CommandResult result, CancellationToken ct)
