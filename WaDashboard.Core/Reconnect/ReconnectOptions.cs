@@ -36,6 +36,14 @@ public sealed class ReconnectOptions : IValidatableObject
     /// <summary>How often the connection monitor looks for overdue retries, stuck starts and drift against the engine.</summary>
     public TimeSpan MonitorInterval { get; set; } = TimeSpan.FromSeconds(30);
 
+    /// <summary>Connect attempts started per second, as a percentage of the fleet (a storm of drops is paced, not a stampede).</summary>
+    [Range(0.01, 100)]
+    public double ConnectRatePercent { get; set; } = 2;
+
+    /// <summary>The connect rate never goes below this many per second, however small the fleet.</summary>
+    [Range(0.1, 100_000)]
+    public double MinConnectsPerSecond { get; set; } = 5;
+
     /// <summary>Fleet-wide limit on connect attempts in flight at once.</summary>
     [Range(1, 100_000)]
     public int MaxConcurrentConnects { get; set; } = 20;

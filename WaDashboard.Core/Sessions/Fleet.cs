@@ -149,6 +149,7 @@ public sealed class Fleet
             }
 
             _idsByPhone.TryRemove(supervisor.State.Phone.Value, out _);
+            _services.Gate.FleetSize = _supervisors.Count;
             await supervisor.StopAsync();
             await _services.Engine.StopSessionAsync(accountId, cancellationToken);
             await _services.Store.DeleteAsync(accountId, cancellationToken);
@@ -217,5 +218,6 @@ public sealed class Fleet
     {
         _supervisors[account.Id] = new AccountSupervisor(account, _services, _stopping.Token);
         _idsByPhone[account.Phone.Value] = account.Id;
+        _services.Gate.FleetSize = _supervisors.Count;
     }
 }

@@ -164,16 +164,18 @@ public sealed class ReconnectSafetyTests(ITestOutputHelper output) : IDisposable
         var totalAttempts = core.Gate.Attempts - attemptsAtDrop;
         var peakPerSecond = perSecond.Values.Max();
         output.WriteLine($"storm: {fleetSize} accounts, cap {cap}: all back after {took.TotalSeconds:0.0} s simulated; {totalAttempts} attempts; " +
-                         $"peak in flight {core.Gate.Peak}; peak attempts/s {peakPerSecond} ({100.0 * peakPerSecond / fleetSize:0.0}% of the fleet); " +
+                         $"peak in flight {core.Gate.Peak}; peak attempts in one simulated second {peakPerSecond} ({100.0 * peakPerSecond / fleetSize:0.0}% of the fleet); " +
                          $"attempts spread over {perSecond.Count(p => p.Value > 0)} s");
 
+        var allowedPerSecond = Math.Max(new ReconnectOptions().MinConnectsPerSecond, fleetSize * new ReconnectOptions().ConnectRatePercent / 100);
         Assert.True(core.Gate.Peak <= cap, $"peak in flight {core.Gate.Peak} > cap {cap}");
+        Assert.True(peakPerSecond <= allowedPerSecond, $"peak {peakPerSecond} attempts in a second > {allowedPerSecond} (2% of the fleet)");
         Assert.True(maxInFlight <= cap);
         Assert.True(totalAttempts >= fleetSize, "every account made at least one attempt");
         Assert.True(perSecond.Count(p => p.Value > 0) >= 3, "attempts are spread over several seconds, not one burst");
         Assert.True(peakPerSecond < fleetSize / 2, $"peak {peakPerSecond} attempts/s is a stampede");
         Assert.All(core.Fleet.Accounts, a => Assert.Equal(1, a.Generation)); // nobody was relinked
-        Assert.True(core.Time.GetUtcNow() - dropAt < TimeSpan.FromMinutes(5));
+        Assert.True(core.Time.GetUtcNow() - dropAt < TimeSpan.FromMinutes(5), "everyone is back within 5 minutes of the outage");
     }
 
     public void Dispose() => _dir.Dispose();
