@@ -37,6 +37,9 @@ public interface IWhatsAppEngine
 
     Task<EngineSessionInfo?> GetSessionAsync(string accountId, CancellationToken cancellationToken);
 
+    /// <summary>Asks a connected session to answer (a ping through to WhatsApp); false when it does not.</summary>
+    Task<bool> ProbeAsync(string accountId, CancellationToken cancellationToken);
+
     /// <summary>Every session the engine holds right now, for drift reconciliation.</summary>
     Task<IReadOnlyCollection<EngineSessionInfo>> ListSessionsAsync(CancellationToken cancellationToken);
 

@@ -80,6 +80,13 @@ public sealed class EfAccountStore : BackgroundService, IAccountStore
         return records.Select(r => r.ToEntry()).ToList();
     }
 
+    public async Task<IReadOnlyList<(string AccountId, TimelineEntry Entry)>> GetTimelineSinceAsync(DateTimeOffset since, CancellationToken cancellationToken)
+    {
+        await using var db = await _contexts.CreateDbContextAsync(cancellationToken);
+        var records = await db.Timeline.AsNoTracking().Where(e => e.At >= since).OrderBy(e => e.Id).ToListAsync(cancellationToken);
+        return records.Select(r => (r.AccountId, r.ToEntry())).ToList();
+    }
+
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {
         var batch = new List<PendingWrite>(_maxBatch);

@@ -15,6 +15,9 @@ public interface IAccountStore
     /// <summary>Saves the new state (and a timeline entry); completes when committed.</summary>
     Task SaveAsync(AccountState state, TimelineEntry? entry, CancellationToken cancellationToken);
 
+    /// <summary>Every account's entries at or after <paramref name="since"/>, oldest first.</summary>
+    Task<IReadOnlyList<(string AccountId, TimelineEntry Entry)>> GetTimelineSinceAsync(DateTimeOffset since, CancellationToken cancellationToken);
+
     /// <summary>The newest entries first.</summary>
     Task<IReadOnlyList<TimelineEntry>> GetTimelineAsync(string accountId, int take, CancellationToken cancellationToken);
 }

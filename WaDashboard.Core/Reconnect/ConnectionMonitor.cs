@@ -9,8 +9,9 @@ namespace WaDashboard.Core.Reconnect;
 
 /// <summary>
 /// The periodic safety net (default every 30 s): retries that are overdue, starts that hang past the start
-/// timeout, and drift — accounts the dashboard believes are live but the engine no longer holds (a crashed
-/// browser, a webhook that never arrived). Each finding goes to the account's supervisor like any other input.
+/// timeout, drift — accounts the dashboard believes are live but the engine no longer holds (a crashed
+/// browser, a webhook that never arrived) — and zombies, connected sessions that fail a liveness probe.
+/// Each finding goes to the account's supervisor like any other input.
 /// </summary>
 public sealed class ConnectionMonitor(Fleet fleet, IWhatsAppEngine engine, TimeProvider time, IOptions<ReconnectOptions> options, ILogger<ConnectionMonitor> logger)
     : BackgroundService
@@ -50,6 +51,7 @@ public sealed class ConnectionMonitor(Fleet fleet, IWhatsAppEngine engine, TimeP
         var accounts = fleet.Supervision.ToList();
         var live = (await engine.ListSessionsAsync(cancellationToken)).ToDictionary(s => s.AccountId, StringComparer.Ordinal);
         var posted = 0;
+        var flagged = new HashSet<string>(StringComparer.Ordinal);
         foreach (var (state, lastStart) in accounts)
         {
             SupervisorInput? input = state.Status switch
@@ -70,10 +72,30 @@ public sealed class ConnectionMonitor(Fleet fleet, IWhatsAppEngine engine, TimeP
 
             logger.LogInformation("Monitor: {AccountId} ({Phone}) is {Status}; posting {Input}", state.Id, state.Phone.Masked, state.Status, input.GetType().Name);
             await fleet.PostAsync(state.Id, input, cancellationToken);
+            flagged.Add(state.Id);
             posted++;
         }
 
+        posted += await ProbeConnectedAsync(accounts.Select(a => a.State).Where(s => s.Status == AccountStatus.Connected && !flagged.Contains(s.Id)), cancellationToken);
         return posted;
+    }
+
+    /// <summary>Zombie detection: every connected account's session must answer a probe; a few probes at a time.</summary>
+    private async Task<int> ProbeConnectedAsync(IEnumerable<AccountState> connected, CancellationToken cancellationToken)
+    {
+        var zombies = 0;
+        await Parallel.ForEachAsync(connected, new ParallelOptions { MaxDegreeOfParallelism = 16, CancellationToken = cancellationToken }, async (state, ct) =>
+        {
+            if (await engine.ProbeAsync(state.Id, ct))
+            {
+                return;
+            }
+
+            logger.LogWarning("Monitor: {AccountId} ({Phone}) is connected but failed its liveness probe", state.Id, state.Phone.Masked);
+            await fleet.PostAsync(state.Id, new ZombieDetected(state.StartToken), ct);
+            Interlocked.Increment(ref zombies);
+        });
+        return zombies;
     }
 
     private static bool Drifted(AccountState state, Dictionary<string, EngineSessionInfo> live, out string detail)

@@ -30,6 +30,7 @@ public static class SessionTransitions
         StopCommand => Stop(state, context),
         RestoreCommand => Restore(state, context),
         DriftDetected drift => Drift(state, drift, context),
+        ZombieDetected zombie => Zombie(state, zombie, context),
         EngineEventInput { Event: var e } when e.Generation != state.Generation => Transition.Unchanged(state),
         EngineEventInput { Event: var e } => OnEngineEvent(state, e, context),
         DeadlineReached deadline => OnDeadline(state, deadline, context),
@@ -209,6 +210,18 @@ public static class SessionTransitions
         // The engine has no session although we think one is live: treat it as a lost connection
         // (a linked session reconnects with backoff; a pending QR expires and waits for a person).
         return Disconnect(state, "engine-lost-session", drift.Detail, context, driftNote: true);
+    }
+
+    private static Transition Zombie(AccountState state, ZombieDetected zombie, TransitionContext context)
+    {
+        if (state.Status != AccountStatus.Connected || zombie.Token != state.StartToken)
+        {
+            return Transition.Unchanged(state);
+        }
+
+        // Close the dead connection first, then the usual decision (a keep-alive failure reconnects with the saved session).
+        var result = Disconnect(state, "KeepAliveTimeout", "Liveness probe failed: the session says connected but does not answer (zombie)", context, driftNote: false);
+        return result with { Effects = [new StopEngine(), new RaiseAlert("Zombie session: connected but not answering; restarting it."), .. result.Effects] };
     }
 
     private static Transition OnEngineEvent(AccountState state, EngineEvent engineEvent, TransitionContext context)

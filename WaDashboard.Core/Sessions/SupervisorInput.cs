@@ -29,6 +29,9 @@ public sealed record RestoreCommand : SessionCommand;
 /// </summary>
 public sealed record DriftDetected(string Detail, long Token) : SessionCommand;
 
+/// <summary>A connected session failed its liveness probe: it says connected but does not answer.</summary>
+public sealed record ZombieDetected(long Token) : SupervisorInput;
+
 public sealed record EngineEventInput(EngineEvent Event) : SupervisorInput;
 
 public enum DeadlineKind

@@ -62,6 +62,7 @@ public sealed class SimulatorEngine : IWhatsAppEngine, IDisposable
         public ITimer? Timer { get; set; }
         public long Epoch { get; set; }
         public string? DeviceId { get; set; }
+        public bool Zombie { get; set; }
     }
 
     public Task StartSessionAsync(SessionStartRequest request, CancellationToken cancellationToken)
@@ -145,6 +146,14 @@ public sealed class SimulatorEngine : IWhatsAppEngine, IDisposable
         }
     }
 
+    public Task<bool> ProbeAsync(string accountId, CancellationToken cancellationToken)
+    {
+        lock (_gate)
+        {
+            return Task.FromResult(_sessions.TryGetValue(accountId, out var session) && session.Phase == Phase.Connected && !session.Zombie);
+        }
+    }
+
     public Task<IReadOnlyCollection<EngineSessionInfo>> ListSessionsAsync(CancellationToken cancellationToken)
     {
         lock (_gate)
@@ -195,6 +204,14 @@ public sealed class SimulatorEngine : IWhatsAppEngine, IDisposable
             {
                 case SimulatorFaultKind.SlowStart:
                     _slowStarts[accountId] = fault.Delay ?? TimeSpan.FromSeconds(60);
+                    return null;
+                case SimulatorFaultKind.Zombie:
+                    if (session is not { Phase: Phase.Connected })
+                    {
+                        return "Only a connected session can turn into a zombie.";
+                    }
+
+                    session.Zombie = true;
                     return null;
                 case SimulatorFaultKind.LoseSession:
                     if (session is null)

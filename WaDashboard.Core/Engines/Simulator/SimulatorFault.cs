@@ -16,6 +16,8 @@ public enum SimulatorFaultKind
     SlowStart,
     /// <summary>The engine silently loses the session (a crash whose disconnect event never arrives).</summary>
     LoseSession,
+    /// <summary>The session still says "connected" but no longer answers (a zombie).</summary>
+    Zombie,
 }
 
 public sealed record SimulatorFault(SimulatorFaultKind Kind, string? Code = null, string? Text = null, DateTimeOffset? Until = null, TimeSpan? Delay = null)
@@ -32,6 +34,7 @@ public sealed record SimulatorFault(SimulatorFaultKind Kind, string? Code = null
             "corrupt" => Set(SimulatorFaultKind.Corrupt, out kind),
             "slow-start" or "slowstart" => Set(SimulatorFaultKind.SlowStart, out kind),
             "lose-session" or "losesession" => Set(SimulatorFaultKind.LoseSession, out kind),
+            "zombie" => Set(SimulatorFaultKind.Zombie, out kind),
             _ => false,
         };
 
