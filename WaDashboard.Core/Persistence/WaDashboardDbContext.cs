@@ -6,6 +6,7 @@ public sealed class WaDashboardDbContext(DbContextOptions<WaDashboardDbContext> 
 {
     public DbSet<AccountRecord> Accounts => Set<AccountRecord>();
     public DbSet<TimelineEntryRecord> Timeline => Set<TimelineEntryRecord>();
+    public DbSet<Messaging.OutboxMessageRecord> OutboxMessages => Set<Messaging.OutboxMessageRecord>();
 
     protected override void ConfigureConventions(ModelConfigurationBuilder configurationBuilder)
     {
@@ -47,6 +48,8 @@ public sealed class WaDashboardDbContext(DbContextOptions<WaDashboardDbContext> 
             entry.HasIndex(e => new { e.AccountId, e.Id });
             entry.HasOne<AccountRecord>().WithMany().HasForeignKey(e => e.AccountId).OnDelete(DeleteBehavior.Cascade);
         });
+
+        Messaging.OutboxModel.Configure(modelBuilder);
     }
 }
 

@@ -134,52 +134,82 @@ public sealed class SupervisionTests : IDisposable
     }
 
     [Fact]
-    public async Task The_hand_written_migration_creates_exactly_the_model_schema()
+    public async Task The_hand_written_migrations_create_exactly_the_model_schema_for_every_table()
     {
         await using (await CoreHarness.StartAsync(_dir.Path))
         {
         }
 
-        await using var connection = new SqliteConnection($"Data Source={Path.Combine(_dir.Path, "wadashboard.db")}");
-        await connection.OpenAsync();
-        var migrated = await ColumnsAsync(connection);
-
         var modelDb = Path.Combine(_dir.Path, "model.db");
         var options = new DbContextOptionsBuilder<Core.Persistence.WaDashboardDbContext>().UseSqlite($"Data Source={modelDb}").Options;
+        List<string> tables;
         await using (var context = new Core.Persistence.WaDashboardDbContext(options))
         {
+            tables = context.Model.GetEntityTypes().Select(e => e.GetTableName()!).Distinct().Order(StringComparer.Ordinal).ToList();
             await context.Database.ExecuteSqlRawAsync(context.Database.GenerateCreateScript());
         }
 
+        Assert.Equal(["Accounts", "OutboxMessages", "TimelineEntries"], tables);
+
+        await using var connection = new SqliteConnection($"Data Source={Path.Combine(_dir.Path, "wadashboard.db")}");
+        await connection.OpenAsync();
         await using var modelConnection = new SqliteConnection($"Data Source={modelDb}");
         await modelConnection.OpenAsync();
-        Assert.Equal(await ColumnsAsync(modelConnection), migrated);
+
+        Assert.Equal(await TablesAsync(modelConnection), (await TablesAsync(connection)).Where(t => t != "__EFMigrationsHistory").ToList());
+        Assert.Equal(await SchemaAsync(modelConnection, tables), await SchemaAsync(connection, tables));
         SqliteConnection.ClearAllPools();
     }
 
-    private static async Task<List<string>> ColumnsAsync(SqliteConnection connection)
+    private static async Task<List<string>> TablesAsync(SqliteConnection connection)
     {
-        var columns = new List<string>();
-        foreach (var table in new[] { "Accounts", "TimelineEntries" })
+        var tables = new List<string>();
+        await using var command = connection.CreateCommand();
+        command.CommandText = "SELECT name FROM sqlite_master WHERE type = 'table' AND name NOT LIKE 'sqlite_%' ORDER BY name";
+        await using var reader = await command.ExecuteReaderAsync();
+        while (await reader.ReadAsync())
         {
-            await using var command = connection.CreateCommand();
-            command.CommandText = $"SELECT name, type, \"notnull\", pk FROM pragma_table_info('{table}') ORDER BY name";
-            await using var reader = await command.ExecuteReaderAsync();
-            while (await reader.ReadAsync())
-            {
-                columns.Add($"{table}.{reader.GetString(0)} {reader.GetString(1)} notnull={reader.GetInt64(2)} pk={reader.GetInt64(3)}");
-            }
-
-            await using var indexes = connection.CreateCommand();
-            indexes.CommandText = $"SELECT name, \"unique\" FROM pragma_index_list('{table}') WHERE origin = 'c' ORDER BY name";
-            await using var indexReader = await indexes.ExecuteReaderAsync();
-            while (await indexReader.ReadAsync())
-            {
-                columns.Add($"{table} index {indexReader.GetString(0)} unique={indexReader.GetInt64(1)}");
-            }
+            tables.Add(reader.GetString(0));
         }
 
-        return columns;
+        return tables;
+    }
+
+    /// <summary>Columns, indexes (with their columns) and foreign keys of each table, one line each.</summary>
+    private static async Task<List<string>> SchemaAsync(SqliteConnection connection, IEnumerable<string> tables)
+    {
+        var lines = new List<string>();
+        foreach (var table in tables)
+        {
+            await ReadAsync(connection, $"SELECT name, type, \"notnull\", pk FROM pragma_table_info('{table}') ORDER BY name",
+                r => $"{table}.{r.GetString(0)} {r.GetString(1)} notnull={r.GetInt64(2)} pk={r.GetInt64(3)}", lines);
+            var indexes = new List<string>();
+            await ReadAsync(connection, $"SELECT name, \"unique\" FROM pragma_index_list('{table}') WHERE origin = 'c' ORDER BY name",
+                r => $"{r.GetString(0)}|{r.GetInt64(1)}", indexes);
+            foreach (var index in indexes)
+            {
+                var (name, unique) = (index.Split('|')[0], index.Split('|')[1]);
+                var columns = new List<string>();
+                await ReadAsync(connection, $"SELECT name FROM pragma_index_info('{name}') ORDER BY seqno", r => r.GetString(0), columns);
+                lines.Add($"{table} index {name} unique={unique} ({string.Join(", ", columns)})");
+            }
+
+            await ReadAsync(connection, $"SELECT \"table\", \"from\", \"to\", on_delete FROM pragma_foreign_key_list('{table}') ORDER BY \"from\"",
+                r => $"{table} foreign key {r.GetString(1)} -> {r.GetString(0)}.{r.GetString(2)} on delete {r.GetString(3)}", lines);
+        }
+
+        return lines;
+    }
+
+    private static async Task ReadAsync(SqliteConnection connection, string sql, Func<SqliteDataReader, string> line, List<string> into)
+    {
+        await using var command = connection.CreateCommand();
+        command.CommandText = sql;
+        await using var reader = await command.ExecuteReaderAsync();
+        while (await reader.ReadAsync())
+        {
+            into.Add(line(reader));
+        }
     }
 
     public void Dispose()
