@@ -55,6 +55,9 @@ public sealed class OutboxDispatcher : BackgroundService
     private readonly ILogger<OutboxDispatcher> _logger;
     private DateTimeOffset _nextExpirySweep = DateTimeOffset.MinValue;
     private long _lastPassTicks = DateTimeOffset.MinValue.UtcTicks;
+    private long _passesStarted;
+    private long _passesCompleted;
+    private long _claims;
     private long _sent;
     private long _retried;
     private long _failed;
@@ -98,6 +101,13 @@ public sealed class OutboxDispatcher : BackgroundService
             }
         }
     }
+
+    /// <summary>Passes begun and finished, and messages claimed, since start (lets tests wait for a quiet dispatcher).</summary>
+    internal long PassesStarted => Interlocked.Read(ref _passesStarted);
+
+    internal long PassesCompleted => Interlocked.Read(ref _passesCompleted);
+
+    internal long Claims => Interlocked.Read(ref _claims);
 
     /// <summary>The clock time of the last completed pass over the accounts.</summary>
     public DateTimeOffset LastPassAt => new(Interlocked.Read(ref _lastPassTicks), TimeSpan.Zero);
@@ -190,6 +200,19 @@ public sealed class OutboxDispatcher : BackgroundService
 
     private async Task PassAsync()
     {
+        Interlocked.Increment(ref _passesStarted);
+        try
+        {
+            await PassOverAccountsAsync();
+        }
+        finally
+        {
+            Interlocked.Increment(ref _passesCompleted);
+        }
+    }
+
+    private async Task PassOverAccountsAsync()
+    {
         var now = _time.GetUtcNow();
         if (now >= _nextExpirySweep)
         {
@@ -244,6 +267,7 @@ public sealed class OutboxDispatcher : BackgroundService
                 account.HintConnectedSince = connectedSince;
                 if (claimed is not null)
                 {
+                    Interlocked.Increment(ref _claims);
                     var send = SendAsync(claimed, connectedSince);
                     _sends.Add(send);
                     _ = send.ContinueWith(done =>
