@@ -39,6 +39,13 @@ public class WebAppFactory : WebApplicationFactory<Program>
             ["Simulator:PreKeyFiles"] = "3",
             ["Reconnect:BaseDelay"] = "00:00:00.500",
             ["Supervision:DeadlineTick"] = "00:00:00.050",
+            // The outbox sends as soon as an account is connected, so a test does not wait out the production pacing.
+            ["Messaging:MinSpacing"] = "00:00:00",
+            ["Messaging:MaxSpacing"] = "00:00:00",
+            ["Messaging:RampDelay"] = "00:00:00",
+            ["Messaging:RampDuration"] = "00:00:00",
+            ["Messaging:RetryBaseDelay"] = "00:00:00.200",
+            ["Messaging:DispatchTick"] = "00:00:00.050",
         }));
 
     }
