@@ -47,7 +47,7 @@ public static class SendOutcomes
                     {
                         Status = OutboxStatus.Failed,
                         NextAttemptAt = null,
-                        Error = Clip($"Failed after {attempts} attempts; the last error: {error}"),
+                        Error = Clip($"Failed after {attempts} {(attempts == 1 ? "attempt" : "attempts")}; the last error: {error}"),
                     }, true);
                 }
 

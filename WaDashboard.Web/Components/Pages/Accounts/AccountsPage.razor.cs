@@ -24,6 +24,7 @@ public partial class AccountsPage
     private DateTimeOffset _now;
     private readonly HashSet<string> _selected = new(StringComparer.Ordinal);
     private IReadOnlyList<Alert> _alerts = [];
+    private IReadOnlyDictionary<string, int> _queueDepths = new Dictionary<string, int>();
     private string? _message;
     private bool _busy;
 
@@ -33,6 +34,7 @@ public partial class AccountsPage
     [Inject] private DialogService Dialogs { get; set; } = default!;
     [Inject] private NavigationManager Navigation { get; set; } = default!;
     [Inject] private AlertCenter Alerts { get; set; } = default!;
+    [Inject] private Core.Messaging.Outbox Outbox { get; set; } = default!;
 
     private DateTimeOffset Now => _now;
 
@@ -58,6 +60,7 @@ public partial class AccountsPage
         _now = Time.GetUtcNow();
         _accounts = Fleet.Accounts;
         _alerts = Alerts.Recent;
+        _queueDepths = Outbox.QueueDepths;
         _selected.IntersectWith(_accounts.Select(a => a.Id));
     }
 
@@ -170,6 +173,8 @@ public partial class AccountsPage
         return account.Name.Contains(search, StringComparison.OrdinalIgnoreCase)
                || (digits.Length > 0 && account.Phone.Digits.Contains(digits, StringComparison.Ordinal));
     }
+
+    private int QueueDepth(AccountState account) => _queueDepths.TryGetValue(account.Id, out var n) ? n : 0;
 
     private int Count(AccountStatus status) => _accounts.Count(a => a.Status == status);
 
