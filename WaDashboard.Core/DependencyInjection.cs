@@ -70,7 +70,7 @@ public static class DependencyInjection
         services.AddSingleton(sp =>
         {
             var fleet = new Lazy<Fleet>(sp.GetRequiredService<Fleet>);
-            return new EngineSendGuard(sp.GetRequiredService<SimulatorEngine>(), id => fleet.Value.Get(id)?.IsConnected == true,
+            return new EngineSendGuard(sp.GetRequiredService<SimulatorEngine>(), id => fleet.Value.Get(id)?.HasLiveConnection == true,
                 sp.GetRequiredService<Microsoft.Extensions.Logging.ILogger<EngineSendGuard>>());
         });
         services.AddSingleton<IWhatsAppEngine>(sp => sp.GetRequiredService<EngineSendGuard>());

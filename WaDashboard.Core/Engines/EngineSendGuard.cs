@@ -5,7 +5,8 @@ namespace WaDashboard.Core.Engines;
 
 /// <summary>
 /// The hard guard at the engine boundary. Whatever engine drives the sessions is registered behind this decorator, so
-/// every send from every caller passes here: a send for an account that the dashboard does not see as connected never
+/// every send from every caller passes here: a send for an account that the dashboard does not see as connected in this
+/// run (<see cref="Accounts.AccountState.HasLiveConnection"/>) never
 /// reaches the engine; it is refused, logged and counted (the count must stay 0: the outbox already holds messages of
 /// accounts that are not connected). Everything else is passed through unchanged.
 /// </summary>

@@ -233,9 +233,9 @@ public sealed class OutboxDispatcher : BackgroundService
                 continue;
             }
 
-            if (!state.IsConnected)
+            if (!state.HasLiveConnection)
             {
-                continue; // the first guard: messages of an account that is not connected stay in the outbox
+                continue; // the first guard: messages of an account that is not connected (in this run) stay in the outbox
             }
 
             var connectedSince = state.StatusSince;
@@ -314,9 +314,9 @@ public sealed class OutboxDispatcher : BackgroundService
 
         try
         {
-            if (_fleet.Get(accountId) is not { IsConnected: true } now || now.StatusSince != connectedSince)
+            if (_fleet.Get(accountId) is not { HasLiveConnection: true } now || now.StatusSince != connectedSince)
             {
-                var connected = _fleet.Get(accountId)?.IsConnected == true;
+                var connected = _fleet.Get(accountId)?.HasLiveConnection == true;
                 if (!connected)
                 {
                     Interlocked.Increment(ref _heldNotConnected);

@@ -12,7 +12,7 @@ public sealed record OutboxMessageDescription(string Label, string Detail, bool 
             new("Scheduled", $"Scheduled: goes out at {at:yyyy-MM-dd HH:mm} UTC (in {AccountStatusDescription.Countdown(at - now)}) if the account is connected then.", false),
         OutboxStatus.Pending when m.NextAttemptAt is { } retry && retry > now =>
             new("Retrying", $"Retry {m.Attempts + 1} in {AccountStatusDescription.Countdown(retry - now)}; the last attempt was refused: {m.Error}", false),
-        OutboxStatus.Pending when !account.IsConnected =>
+        OutboxStatus.Pending when !account.HasLiveConnection =>
             new("Waiting", $"Held: the account is {AccountStatusDescription.Describe(account, now).Label.ToLowerInvariant()}. It goes out once the account is connected; nothing is sent before.", false),
         OutboxStatus.Pending => new("Queued", "Queued: it goes out as soon as the rate limit allows (spacing between messages, at most a few per recipient per hour, a slow start after each reconnect).", false),
         OutboxStatus.Sending => new("Sending", "Being handed to WhatsApp right now.", false),

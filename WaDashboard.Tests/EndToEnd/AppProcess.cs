@@ -19,16 +19,19 @@ public sealed class AppProcess : IAsyncDisposable
     private static readonly TimeSpan HealthPollInterval = TimeSpan.FromMilliseconds(100);
     private const int OutputLinesKept = 400;
     private const int SigTerm = 15;
+    private const int SigKill = 9;
 
     private readonly TempDirectory _root;
     private readonly string _homeDirectory;
     private readonly ConcurrentQueue<string> _output = new();
+    private readonly IReadOnlyDictionary<string, string> _settings;
     private Process? _process;
     private int _run;
 
-    private AppProcess(TempDirectory root)
+    private AppProcess(TempDirectory root, IReadOnlyDictionary<string, string>? settings)
     {
         _root = root;
+        _settings = settings ?? new Dictionary<string, string>();
         DataDirectory = Path.Combine(root.Path, "data");
         _homeDirectory = Path.Combine(root.Path, "home");
         Directory.CreateDirectory(DataDirectory);
@@ -46,10 +49,13 @@ public sealed class AppProcess : IAsyncDisposable
 
     public bool IsRunning => _process is { HasExited: false };
 
-    /// <summary>Starts the app on a fresh temp folder and returns once /healthz answers 200.</summary>
-    public static async Task<AppProcess> StartAsync()
+    /// <summary>
+    /// Starts the app on a fresh temp folder and returns once /healthz answers 200. <paramref name="settings"/> are passed
+    /// as environment variables on every run (e.g. <c>Messaging__MinSpacing=00:00:00</c>).
+    /// </summary>
+    public static async Task<AppProcess> StartAsync(IReadOnlyDictionary<string, string>? settings = null)
     {
-        var app = new AppProcess(new TempDirectory("wadash-e2e"));
+        var app = new AppProcess(new TempDirectory("wadash-e2e"), settings);
         try
         {
             await app.StartRunAsync();
@@ -101,6 +107,24 @@ public sealed class AppProcess : IAsyncDisposable
         return exitCode;
     }
 
+    /// <summary>Kills the app with SIGKILL (kill -9): no shutdown code runs, as when a machine or an operator kills it.</summary>
+    public async Task KillAsync()
+    {
+        var process = _process ?? throw new InvalidOperationException("The app is not running.");
+        if (!process.HasExited && SendSignal(process.Id, SigKill) != 0)
+        {
+            throw new InvalidOperationException($"Could not send SIGKILL to the app (pid {process.Id}).");
+        }
+
+        await process.WaitForExitAsync();
+        process.WaitForExit();
+        ReleaseProcess();
+    }
+
+    /// <summary>Starts the app again on the same data folder after it stopped or was killed.</summary>
+    public Task StartAgainAsync() =>
+        IsRunning ? throw new InvalidOperationException("The app is still running.") : StartRunAsync();
+
     /// <summary>The last lines the app wrote to stdout and stderr, over all its runs.</summary>
     public string OutputTail(int lines = 80)
     {
@@ -132,6 +156,10 @@ public sealed class AppProcess : IAsyncDisposable
         start.Environment.Remove("ASPNETCORE_URLS");
         start.Environment["HOME"] = _homeDirectory;
         start.Environment["Storage__DataDirectory"] = DataDirectory;
+        foreach (var (name, value) in _settings)
+        {
+            start.Environment[name] = value;
+        }
 
         var process = new Process { StartInfo = start, EnableRaisingEvents = true };
         var run = _run;

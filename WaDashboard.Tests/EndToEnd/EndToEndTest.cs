@@ -26,9 +26,12 @@ public abstract class EndToEndTest : IAsyncLifetime
 
     protected Uri UrlOf(string path) => new(App.BaseUrl, path);
 
+    /// <summary>Settings for the app under test, as environment variables; none by default.</summary>
+    protected virtual IReadOnlyDictionary<string, string>? AppSettings => null;
+
     public async Task InitializeAsync()
     {
-        _app = await AppProcess.StartAsync();
+        _app = await AppProcess.StartAsync(AppSettings);
         _browser = await BrowserSession.StartAsync();
     }
 
