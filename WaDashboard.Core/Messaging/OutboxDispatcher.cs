@@ -44,7 +44,8 @@ public sealed class OutboxDispatcher : BackgroundService
 
     private readonly object _lock = new();
     private readonly Dictionary<string, AccountDispatch> _accounts = new(StringComparer.Ordinal);
-    private readonly HashSet<Task> _sends = [];
+    /// <summary>Sends in flight by message id; each removes itself when done, and stopping awaits them all.</summary>
+    private readonly Dictionary<long, Task> _sends = [];
     private readonly Outbox _outbox;
     private readonly Fleet _fleet;
     private readonly IWhatsAppEngine _engine;
@@ -151,7 +152,7 @@ public sealed class OutboxDispatcher : BackgroundService
             Task[] sends;
             lock (_lock)
             {
-                sends = [.. _sends];
+                sends = [.. _sends.Values];
             }
 
             await Task.WhenAll(sends);
@@ -268,17 +269,7 @@ public sealed class OutboxDispatcher : BackgroundService
                 if (claimed is not null)
                 {
                     Interlocked.Increment(ref _claims);
-                    var send = SendAsync(claimed, connectedSince);
-                    _sends.Add(send);
-                    _ = send.ContinueWith(done =>
-                    {
-                        lock (_lock)
-                        {
-                            _sends.Remove(done);
-                        }
-
-                        _outbox.Wake();
-                    }, CancellationToken.None, TaskContinuationOptions.ExecuteSynchronously, TaskScheduler.Default);
+                    _sends[claimed.Id] = TrackedSendAsync(claimed, connectedSince);
                 }
             }
         }
@@ -296,10 +287,27 @@ public sealed class OutboxDispatcher : BackgroundService
         }
     }
 
+    private async Task TrackedSendAsync(OutboxMessage sending, DateTimeOffset connectedSince)
+    {
+        await Task.Yield(); // the pass registers this task (under the lock) before it runs
+        try
+        {
+            await SendAsync(sending, connectedSince);
+        }
+        finally
+        {
+            lock (_lock)
+            {
+                _sends.Remove(sending.Id);
+            }
+
+            _outbox.Wake();
+        }
+    }
+
     /// <summary>One message: committed as Sending, checked again, handed to the engine, its outcome committed. Never throws.</summary>
     private async Task SendAsync(OutboxMessage sending, DateTimeOffset connectedSince)
     {
-        await Task.Yield();
         var accountId = sending.AccountId;
         try
         {
