@@ -6,6 +6,7 @@ using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Options;
 using WaDashboard.Core.Engines;
 using WaDashboard.Core.Engines.Simulator;
+using WaDashboard.Core.Messaging;
 using WaDashboard.Core.Persistence;
 using WaDashboard.Core.Reconnect;
 using WaDashboard.Core.Sessions;
@@ -24,6 +25,7 @@ public static class DependencyInjection
         services.AddEngine(configuration);
         services.AddReconnect(configuration);
         services.AddSupervision(configuration);
+        services.AddMessaging(configuration);
         return services;
     }
 
@@ -58,8 +60,22 @@ public static class DependencyInjection
     {
         services.AddOptions<EngineOptions>().Bind(configuration.GetSection(EngineOptions.Section)).ValidateDataAnnotations().ValidateOnStart();
         services.AddOptions<SimulatorOptions>().Bind(configuration.GetSection(SimulatorOptions.Section)).ValidateDataAnnotations().ValidateOnStart();
+        services.AddOptions<SimulatorOptions>().PostConfigure<IOptions<StorageOptions>>((simulator, storage) =>
+        {
+            if (string.IsNullOrWhiteSpace(simulator.ReceivedLog))
+            {
+                simulator.ReceivedLog = Path.Combine(storage.Value.ResolveDataDirectory(), "simulator", "received.jsonl");
+            }
+        });
         services.AddSingleton<SimulatorEngine>();
-        services.AddSingleton<IWhatsAppEngine>(sp => sp.GetRequiredService<SimulatorEngine>());
+        // Every engine sits behind the send guard: no send reaches it for an account the fleet does not see as connected.
+        services.AddSingleton(sp =>
+        {
+            var fleet = new Lazy<Fleet>(sp.GetRequiredService<Fleet>);
+            return new EngineSendGuard(sp.GetRequiredService<SimulatorEngine>(), id => fleet.Value.Get(id)?.HasLiveConnection == true,
+                sp.GetRequiredService<Microsoft.Extensions.Logging.ILogger<EngineSendGuard>>());
+        });
+        services.AddSingleton<IWhatsAppEngine>(sp => sp.GetRequiredService<EngineSendGuard>());
         return services;
     }
 
@@ -89,6 +105,20 @@ public static class DependencyInjection
         services.AddHostedService<FleetHost>();
         services.AddSingleton<DeadlineLoop>();
         services.AddHostedService(sp => sp.GetRequiredService<DeadlineLoop>());
+        return services;
+    }
+
+    /// <summary>The outbox: persisted messages, the one rate-limited dispatcher loop. Registered after supervision, so it stops first.</summary>
+    public static IServiceCollection AddMessaging(this IServiceCollection services, IConfiguration configuration)
+    {
+        services.AddOptions<MessagingOptions>().Bind(configuration.GetSection(MessagingOptions.Section)).ValidateDataAnnotations().ValidateOnStart();
+        services.AddSingleton<EfOutboxStore>();
+        services.AddSingleton<IOutboxStore>(sp => sp.GetRequiredService<EfOutboxStore>());
+        services.AddHostedService(sp => sp.GetRequiredService<EfOutboxStore>());
+        services.AddSingleton<Outbox>();
+        services.AddHostedService(sp => sp.GetRequiredService<Outbox>());
+        services.AddSingleton<OutboxDispatcher>();
+        services.AddHostedService(sp => sp.GetRequiredService<OutboxDispatcher>());
         return services;
     }
 }

@@ -65,4 +65,11 @@ public sealed record AccountState
     public string? Note { get; init; }
 
     public bool IsConnected => Status == AccountStatus.Connected;
+
+    /// <summary>
+    /// Connected in this run of the dashboard. A status loaded from the database is only the last one known before a
+    /// restart (its <see cref="StartToken"/>, never persisted, is 0 until the session is restored); every connection made
+    /// in this run came from a start, which raised the token. Sending requires this, not just <see cref="IsConnected"/>.
+    /// </summary>
+    public bool HasLiveConnection => Status == AccountStatus.Connected && StartToken > 0;
 }

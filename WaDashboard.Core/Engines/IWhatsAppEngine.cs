@@ -11,7 +11,19 @@ public enum LinkMode
 
 public sealed record SessionStartRequest(string AccountId, int Generation, string Folder, LinkMode Link, string PhoneDigits);
 
-public sealed record EngineSendResult(bool Accepted, string? MessageId, string? Error);
+/// <summary>
+/// What an engine says about one send. <paramref name="Accepted"/> with the engine's message id when it took the message;
+/// otherwise <paramref name="Error"/>, and <paramref name="NotConnected"/> when it refused because the session is not
+/// connected. Either way a refusal means the message was certainly not sent; an engine throws only when it cannot tell.
+/// </summary>
+public sealed record EngineSendResult(bool Accepted, string? MessageId, string? Error, bool NotConnected = false)
+{
+    public static EngineSendResult Sent(string messageId) => new(true, messageId, null);
+
+    public static EngineSendResult Refused(string error) => new(false, null, error);
+
+    public static EngineSendResult NotConnectedRefusal(string error = "The account is not connected.") => new(false, null, error, NotConnected: true);
+}
 
 /// <summary>What the engine itself knows of a session (for drift reconciliation).</summary>
 public sealed record EngineSessionInfo(string AccountId, int Generation, bool Connected);
@@ -33,6 +45,11 @@ public interface IWhatsAppEngine
     /// <summary>Logs the linked device out on WhatsApp's side and closes the session.</summary>
     Task LogoutSessionAsync(string accountId, CancellationToken cancellationToken);
 
+    /// <summary>
+    /// Sends a text. Returns a refusal (never throws) when the message was certainly not sent; throws only when the
+    /// outcome is unknown (e.g. the request timed out after it may have reached WhatsApp), so that the outbox never
+    /// re-sends such a message without a person's decision.
+    /// </summary>
     Task<EngineSendResult> SendTextAsync(string accountId, string toDigits, string text, CancellationToken cancellationToken);
 
     Task<EngineSessionInfo?> GetSessionAsync(string accountId, CancellationToken cancellationToken);

@@ -59,6 +59,7 @@ public sealed class EfAccountStore : BackgroundService, IAccountStore
     {
         await using var db = await _contexts.CreateDbContextAsync(cancellationToken);
         await db.Timeline.Where(e => e.AccountId == accountId).ExecuteDeleteAsync(cancellationToken);
+        await db.OutboxMessages.Where(m => m.AccountId == accountId).ExecuteDeleteAsync(cancellationToken);
         await db.Accounts.Where(a => a.Id == accountId).ExecuteDeleteAsync(cancellationToken);
     }
 

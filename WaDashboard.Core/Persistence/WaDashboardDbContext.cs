@@ -7,6 +7,7 @@ public sealed class WaDashboardDbContext(DbContextOptions<WaDashboardDbContext> 
     public DbSet<AccountRecord> Accounts => Set<AccountRecord>();
     public DbSet<TimelineEntryRecord> Timeline => Set<TimelineEntryRecord>();
     public DbSet<Audit.AuditRecord> Audit => Set<Audit.AuditRecord>();
+    public DbSet<Messaging.OutboxMessageRecord> OutboxMessages => Set<Messaging.OutboxMessageRecord>();
 
     protected override void ConfigureConventions(ModelConfigurationBuilder configurationBuilder)
     {
@@ -60,6 +61,7 @@ public sealed class WaDashboardDbContext(DbContextOptions<WaDashboardDbContext> 
             audit.Property(a => a.Detail).HasMaxLength(1000);
             audit.HasIndex(a => a.AccountId);
         });
+        Messaging.OutboxModel.Configure(modelBuilder);
     }
 }
 

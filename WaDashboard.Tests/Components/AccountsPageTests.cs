@@ -41,6 +41,7 @@ public sealed class AccountsPageTests : IAsyncLifetime
         authorization.SetAuthorized("operator@example.test");
         authorization.SetRoles(WaDashboard.Web.Security.Roles.Operator);
         authorization.SetPolicies(WaDashboard.Web.Security.Policies.Operate);
+        _context.Services.AddSingleton(_core.Outbox);
     }
 
     public async Task DisposeAsync()
@@ -270,6 +271,26 @@ public sealed class AccountsPageTests : IAsyncLifetime
         }, RenderPatience);
         await _core.AdvanceUntilAsync(stopped.Id, a => a.IsConnected, "the selected stopped account reconnected");
         Assert.Equal(AccountStatus.Stopped, _core.Fleet.Get(untouched.Id)!.Status);
+    }
+
+    [Fact]
+    public async Task The_queue_column_shows_how_many_messages_wait_per_account_and_links_to_them()
+    {
+        var idle = await _core.Fleet.AddAsync("Never linked", "+972506000061", CancellationToken.None);
+        var quiet = await _core.Fleet.AddAsync("Nothing to send", "+972506000062", CancellationToken.None);
+        var first = await _core.Outbox.EnqueueAsync(new Core.Messaging.OutboxRequest(idle.Id, "+972500000001", "one", null, null), CancellationToken.None);
+        await _core.Outbox.EnqueueAsync(new Core.Messaging.OutboxRequest(idle.Id, "+972500000001", "two", null, null), CancellationToken.None);
+
+        var cut = _context.RenderComponent<AccountsPage>();
+
+        var queue = Row(cut, idle.Id).QuerySelector(".wa-queue")!;
+        Assert.Equal(("2", "2"), (queue.GetAttribute("data-queued"), queue.TextContent));
+        Assert.Equal($"outbox?account={idle.Id}", queue.GetAttribute("href"));
+        Assert.Equal("0", Row(cut, quiet.Id).QuerySelector(".wa-queue")!.GetAttribute("data-queued"));
+
+        Assert.True((await _core.Outbox.CancelAsync(first.Message.Id, CancellationToken.None)).Done);
+        _core.Time.Advance(TimeSpan.FromSeconds(1));
+        cut.WaitForAssertion(() => Assert.Equal("1", Row(cut, idle.Id).QuerySelector(".wa-queue")!.GetAttribute("data-queued")), RenderPatience);
     }
 
     private static IElement Row(IRenderedFragment cut, string accountId) =>

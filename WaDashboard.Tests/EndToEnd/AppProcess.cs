@@ -19,16 +19,19 @@ public sealed class AppProcess : IAsyncDisposable
     private static readonly TimeSpan HealthPollInterval = TimeSpan.FromMilliseconds(100);
     private const int OutputLinesKept = 400;
     private const int SigTerm = 15;
+    private const int SigKill = 9;
 
     private readonly TempDirectory _root;
     private readonly string _homeDirectory;
     private readonly ConcurrentQueue<string> _output = new();
+    private readonly IReadOnlyDictionary<string, string> _settings;
     private Process? _process;
     private int _run;
 
-    private AppProcess(TempDirectory root)
+    private AppProcess(TempDirectory root, IReadOnlyDictionary<string, string>? settings)
     {
         _root = root;
+        _settings = settings ?? new Dictionary<string, string>();
         DataDirectory = Path.Combine(root.Path, "data");
         _homeDirectory = Path.Combine(root.Path, "home");
         Directory.CreateDirectory(DataDirectory);
@@ -38,8 +41,6 @@ public sealed class AppProcess : IAsyncDisposable
     /// <summary>Storage:DataDirectory of the app: wadashboard.db, logs/ and sessions/ live here, across restarts.</summary>
     public string DataDirectory { get; }
 
-    private readonly Dictionary<string, string> _environment = new(StringComparer.Ordinal);
-
     /// <summary>Where the current run listens; a new port on every start.</summary>
     public Uri BaseUrl { get; private set; } = new("http://127.0.0.1/");
 
@@ -48,15 +49,13 @@ public sealed class AppProcess : IAsyncDisposable
 
     public bool IsRunning => _process is { HasExited: false };
 
-    /// <summary>Starts the app on a fresh temp folder and returns once /healthz answers 200.</summary>
-    public static async Task<AppProcess> StartAsync(IReadOnlyDictionary<string, string>? environment = null)
+    /// <summary>
+    /// Starts the app on a fresh temp folder and returns once /healthz answers 200. <paramref name="settings"/> are passed
+    /// as environment variables on every run (e.g. <c>Messaging__MinSpacing=00:00:00</c>).
+    /// </summary>
+    public static async Task<AppProcess> StartAsync(IReadOnlyDictionary<string, string>? settings = null)
     {
-        var app = new AppProcess(new TempDirectory("wadash-e2e"));
-        foreach (var (name, value) in environment ?? new Dictionary<string, string>())
-        {
-            app._environment[name] = value;
-        }
-
+        var app = new AppProcess(new TempDirectory("wadash-e2e"), settings);
         try
         {
             await app.StartRunAsync();
@@ -108,6 +107,24 @@ public sealed class AppProcess : IAsyncDisposable
         return exitCode;
     }
 
+    /// <summary>Kills the app with SIGKILL (kill -9): no shutdown code runs, as when a machine or an operator kills it.</summary>
+    public async Task KillAsync()
+    {
+        var process = _process ?? throw new InvalidOperationException("The app is not running.");
+        if (!process.HasExited && SendSignal(process.Id, SigKill) != 0)
+        {
+            throw new InvalidOperationException($"Could not send SIGKILL to the app (pid {process.Id}).");
+        }
+
+        await process.WaitForExitAsync();
+        process.WaitForExit();
+        ReleaseProcess();
+    }
+
+    /// <summary>Starts the app again on the same data folder after it stopped or was killed.</summary>
+    public Task StartAgainAsync() =>
+        IsRunning ? throw new InvalidOperationException("The app is still running.") : StartRunAsync();
+
     /// <summary>The last lines the app wrote to stdout and stderr, over all its runs.</summary>
     /// <summary>An admin API key this process accepts (from configuration), random per test.</summary>
     public string ApiKey { get; } = "e2e-" + Convert.ToHexString(System.Security.Cryptography.RandomNumberGenerator.GetBytes(24));
@@ -152,7 +169,7 @@ public sealed class AppProcess : IAsyncDisposable
         // The test's own REST client speaks as an admin key provisioned from configuration, as automation does.
         start.Environment["Security__ApiKeys__e2e__Key"] = ApiKey;
         start.Environment["Security__ApiKeys__e2e__Role"] = "Admin";
-        foreach (var (name, value) in _environment)
+        foreach (var (name, value) in _settings)
         {
             start.Environment[name] = value;
         }

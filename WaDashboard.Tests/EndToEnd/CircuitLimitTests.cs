@@ -4,7 +4,7 @@ namespace WaDashboard.Tests.EndToEnd;
 [Collection(EndToEndCollection.Name)]
 public sealed class CircuitLimitTests : EndToEndTest
 {
-    protected override IReadOnlyDictionary<string, string>? AppEnvironment =>
+    protected override IReadOnlyDictionary<string, string>? AppSettings =>
         new Dictionary<string, string> { ["Security__MaxCircuitsPerUser"] = "2" };
 
     [Fact]

@@ -70,6 +70,62 @@ public sealed class DashboardApi : IDisposable
         await ExpectAsync(response, HttpStatusCode.OK);
     }
 
+    /// <summary>Operator stop: the session closes, the login stays.</summary>
+    public async Task StopAccountAsync(string account)
+    {
+        using var response = await _http.PostAsync($"api/accounts/{account}/stop", content: null);
+        await ExpectAsync(response, HttpStatusCode.OK);
+    }
+
+    /// <summary>Click-to-reconnect (restores a linked session without a QR).</summary>
+    public async Task ReconnectAsync(string account)
+    {
+        using var response = await _http.PostAsync($"api/accounts/{account}/reconnect", content: null);
+        await ExpectAsync(response, HttpStatusCode.OK);
+    }
+
+    /// <summary>Queues a message; answers 202 with the message (a repeat with the same key answers the same message).</summary>
+    public async Task<ApiMessage> SendMessageAsync(string account, string to, string text, string? idempotencyKey = null)
+    {
+        using var request = new HttpRequestMessage(HttpMethod.Post, $"api/accounts/{account}/messages") { Content = JsonContent.Create(new { to, text }) };
+        if (idempotencyKey is not null)
+        {
+            request.Headers.Add("Idempotency-Key", idempotencyKey);
+        }
+
+        using var response = await _http.SendAsync(request);
+        await ExpectAsync(response, HttpStatusCode.Accepted);
+        return await ReadAsync<ApiMessage>(response) with { Replayed = response.Headers.Contains("Idempotent-Replayed") };
+    }
+
+    public async Task<ApiMessage> GetMessageAsync(long id)
+    {
+        using var response = await _http.GetAsync($"api/messages/{id}");
+        await ExpectAsync(response, HttpStatusCode.OK);
+        return await ReadAsync<ApiMessage>(response);
+    }
+
+    public async Task<IReadOnlyList<ApiMessage>> ListMessagesAsync(string? status = null, int limit = 1000)
+    {
+        using var response = await _http.GetAsync($"api/messages?limit={limit}" + (status is null ? "" : $"&status={status}"));
+        await ExpectAsync(response, HttpStatusCode.OK);
+        return await ReadAsync<List<ApiMessage>>(response);
+    }
+
+    public async Task<ApiOutboxSummary> GetOutboxSummaryAsync()
+    {
+        using var response = await _http.GetAsync("api/messages/summary");
+        await ExpectAsync(response, HttpStatusCode.OK);
+        return await ReadAsync<ApiOutboxSummary>(response);
+    }
+
+    /// <summary>A person's decision on a message whose outcome is unknown: "sent" (it arrived) or "resend".</summary>
+    public async Task ResolveMessageAsync(long id, string outcome)
+    {
+        using var response = await _http.PostAsJsonAsync($"api/messages/{id}/resolve", new { outcome });
+        await ExpectAsync(response, HttpStatusCode.OK);
+    }
+
     /// <summary>Polls the account until it reaches <paramref name="status"/>; fails with the app's output if it does not.</summary>
     public async Task<ApiAccount> WaitForStatusAsync(string account, string status)
     {
@@ -117,3 +173,27 @@ public sealed record ApiStatus(
     [property: JsonPropertyName("connectionStatus")] string ConnectionStatus,
     [property: JsonPropertyName("isConnected")] bool IsConnected,
     [property: JsonPropertyName("hasQRCode")] bool HasQrCode);
+
+public sealed record ApiMessage(
+    [property: JsonPropertyName("id")] long Id,
+    [property: JsonPropertyName("account_id")] string AccountId,
+    [property: JsonPropertyName("to")] string To,
+    [property: JsonPropertyName("text")] string Text,
+    [property: JsonPropertyName("status")] string Status,
+    [property: JsonPropertyName("attempts")] int Attempts,
+    [property: JsonPropertyName("engine_message_id")] string? EngineMessageId,
+    [property: JsonPropertyName("error")] string? Error)
+{
+    [JsonIgnore]
+    public bool Replayed { get; init; }
+}
+
+public sealed record ApiOutboxSummary(
+    [property: JsonPropertyName("by_status")] Dictionary<string, int> ByStatus,
+    [property: JsonPropertyName("queued")] int Queued,
+    [property: JsonPropertyName("refused_at_engine_boundary")] long RefusedAtEngineBoundary,
+    [property: JsonPropertyName("held_not_connected")] long HeldNotConnected,
+    [property: JsonPropertyName("refused_not_connected")] long RefusedNotConnected)
+{
+    public int Count(string status) => ByStatus.TryGetValue(status, out var n) ? n : 0;
+}

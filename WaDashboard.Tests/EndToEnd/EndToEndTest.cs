@@ -29,18 +29,18 @@ public abstract class EndToEndTest : IAsyncLifetime
     public const string AdminEmail = "admin@example.test";
     public const string AdminPassword = "correct horse 42 battery";
 
+    /// <summary>Settings for the app under test, as environment variables; none by default.</summary>
+    protected virtual IReadOnlyDictionary<string, string>? AppSettings => null;
+
     public async Task InitializeAsync()
     {
-        _app = await AppProcess.StartAsync(AppEnvironment);
+        _app = await AppProcess.StartAsync(AppSettings);
         _browser = await BrowserSession.StartAsync();
         if (SignInFirst)
         {
             await RunAsync(() => CreateFirstAdminAsync());
         }
     }
-
-    /// <summary>Extra settings for the app process, as environment variables.</summary>
-    protected virtual IReadOnlyDictionary<string, string>? AppEnvironment => null;
 
     /// <summary>Most tests start signed in as the first admin; sign-in tests start anonymous.</summary>
     protected virtual bool SignInFirst => true;

@@ -19,6 +19,8 @@ public sealed class AccountsScreen(IPage page)
     public ILocator Row(string accountId) => page.Locator($"tr[data-account-id='{accountId}']");
     public ILocator StatusBadge(string accountId) => Row(accountId).Locator(".wa-status");
     public ILocator SummaryCount(string name) => page.Locator($"#fleet-summary [data-count='{name}']");
+    public ILocator QueueDepth(string accountId) => Row(accountId).Locator(".wa-queue");
+    public ILocator OutboxLink => page.Locator("#nav-outbox");
 }
 
 /// <summary>The page of one account (<c>/accounts/{id}</c>): state, actions, QR or pairing code, simulator panel.</summary>
@@ -41,4 +43,24 @@ public sealed class AccountScreen(IPage page)
     public ILocator SimulatedLogout => page.Locator("#sim-logout");
     public ILocator Timeline => page.Locator("#timeline");
     public ILocator TimelineEntriesTo(string status) => page.Locator($"#timeline .wa-timeline-entry[data-to='{status}']");
+    public ILocator CommandMessage => page.Locator("#command-message");
+    public ILocator TestTo => page.Locator("#test-to");
+    public ILocator TestText => page.Locator("#test-text");
+    public ILocator SendTest => page.Locator("#send-test");
+    public ILocator Queue => page.Locator("#account-queue");
+    public ILocator Received(string text) => page.Locator("#sim-received .wa-received", new PageLocatorOptions { HasText = text });
+}
+
+/// <summary>The Outbox page (<c>/outbox</c>): every message with its status and a person's actions.</summary>
+public sealed class OutboxScreen(IPage page)
+{
+    /// <summary>The Refresh button: always rendered and wired once the circuit runs the page.</summary>
+    public const string InteractiveSelector = "#outbox-refresh";
+
+    public IPage Page => page;
+    public ILocator Row(long messageId) => page.Locator($"#outbox-grid tr[data-message-id='{messageId}']");
+    public ILocator RowWithText(string text) => page.Locator("#outbox-grid tr[data-message-id]", new PageLocatorOptions { HasText = text });
+    public ILocator SendAgain(long messageId) => Row(messageId).Locator("button.wa-send-again");
+    public ILocator Message => page.Locator("#outbox-message");
+    public ILocator SummaryCount(string status) => page.Locator($"#outbox-summary [data-count='{status}']");
 }

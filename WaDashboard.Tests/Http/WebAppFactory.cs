@@ -58,6 +58,13 @@ public class WebAppFactory : WebApplicationFactory<Program>
             ["Supervision:DeadlineTick"] = "00:00:00.050",
             ["Security:ApiKeys:tests:Key"] = ApiKey,
             ["Security:ApiKeys:tests:Role"] = "Admin",
+            // The outbox sends as soon as an account is connected, so a test does not wait out the production pacing.
+            ["Messaging:MinSpacing"] = "00:00:00",
+            ["Messaging:MaxSpacing"] = "00:00:00",
+            ["Messaging:RampDelay"] = "00:00:00",
+            ["Messaging:RampDuration"] = "00:00:00",
+            ["Messaging:RetryBaseDelay"] = "00:00:00.200",
+            ["Messaging:DispatchTick"] = "00:00:00.050",
         }));
 
     }

@@ -107,7 +107,10 @@ public sealed class FleetHealthTests : IDisposable
 
         Assert.Equal(2, snapshot.ByState.Single(s => s.State == "Connected").Count);
         Assert.Equal(1, snapshot.ByState.Single(s => s.State == "LoggedOut").Count);
-        Assert.Equal(2, snapshot.DisconnectsPerHour.Where(h => h.Series == "ConnectionLost").Sum(h => h.Count));
+        var flakyTimeline = await core.Fleet.GetTimelineAsync(flaky.Id, 50, CancellationToken.None);
+        Assert.True(snapshot.DisconnectsPerHour.Where(h => h.Series == "ConnectionLost").Sum(h => h.Count) == 2,
+            "disconnects by series: " + string.Join(", ", snapshot.DisconnectsPerHour.Select(h => $"{h.Hour:HH:mm} {h.Series}={h.Count}")) +
+            "; flaky timeline: " + string.Join(" | ", flakyTimeline.Select(e => $"{e.At:HH:mm:ss.fff} {e.From}->{e.To} {e.Reason} {e.RawCode}")));
         Assert.Equal(1, snapshot.DisconnectsPerHour.Where(h => h.Series == "LoggedOut").Sum(h => h.Count));
         Assert.DoesNotContain(snapshot.DisconnectsPerHour, h => h.Series == "RestartRequired"); // pairing restarts are not disconnects
         Assert.Equal(2, snapshot.ReconnectAttemptsPerHour.Sum(h => h.Count));

@@ -36,6 +36,9 @@ public sealed class CoreHarness : IAsyncDisposable
     public ConnectGate Gate => Services.GetRequiredService<ConnectGate>();
     public Core.Reconnect.ConnectionMonitor Monitor => Services.GetRequiredService<Core.Reconnect.ConnectionMonitor>();
     public Core.Health.AlertCenter Alerts => Services.GetRequiredService<Core.Health.AlertCenter>();
+    public Core.Messaging.Outbox Outbox => Services.GetRequiredService<Core.Messaging.Outbox>();
+    public Core.Messaging.OutboxDispatcher Dispatcher => Services.GetRequiredService<Core.Messaging.OutboxDispatcher>();
+    public Core.Engines.EngineSendGuard SendGuard => Services.GetRequiredService<Core.Engines.EngineSendGuard>();
 
     public static async Task<CoreHarness> StartAsync(string dataDirectory, FakeTimeProvider? time = null, IDictionary<string, string?>? settings = null)
     {
@@ -146,6 +149,69 @@ public sealed class CoreHarness : IAsyncDisposable
         var last = Fleet.Get(accountId);
         throw new TimeoutException($"Never reached {what}; the account is {last?.Status} ({last?.Note}).");
     }
+
+    /// <summary>
+    /// Waits (in real time) until the outbox is quiet at the current fake time: a dispatcher pass that began after this
+    /// call has finished, no send is in flight, and the last pass claimed nothing more.
+    /// </summary>
+    public async Task SettleOutboxAsync()
+    {
+        var deadline = DateTime.UtcNow + Patience;
+        while (true)
+        {
+            var claims = Dispatcher.Claims;
+            var started = Dispatcher.PassesStarted;
+            Outbox.Wake();
+            while (Dispatcher.PassesCompleted <= started || Dispatcher.InFlight > 0)
+            {
+                if (DateTime.UtcNow > deadline)
+                {
+                    throw new TimeoutException($"The outbox did not settle within {Patience.TotalSeconds} s: {Dispatcher.Stats}.");
+                }
+
+                await Task.Delay(1);
+            }
+
+            if (Dispatcher.Claims == claims)
+            {
+                return;
+            }
+        }
+    }
+
+    /// <summary>Moves the fake clock in steps, settling the outbox after each, until <paramref name="done"/> holds.</summary>
+    public async Task<TimeSpan> AdvanceOutboxUntilAsync(Func<Task<bool>> done, string what, TimeSpan step, TimeSpan limit)
+    {
+        var simulated = TimeSpan.Zero;
+        await SettleOutboxAsync();
+        while (!await done())
+        {
+            if (simulated > limit)
+            {
+                throw new TimeoutException($"Never reached {what} within {limit} of simulated time: {Dispatcher.Stats}.");
+            }
+
+            Time.Advance(step);
+            simulated += step;
+            await SettleOutboxAsync();
+        }
+
+        return simulated;
+    }
+
+    /// <summary>Lets <paramref name="total"/> of fake time pass in steps, settling the outbox after each.</summary>
+    public async Task PassTimeAsync(TimeSpan total, TimeSpan step)
+    {
+        for (var passed = TimeSpan.Zero; passed < total; passed += step)
+        {
+            Time.Advance(step);
+            await SettleOutboxAsync();
+        }
+    }
+
+    /// <summary>The message as stored.</summary>
+    public async Task<Core.Messaging.OutboxMessage> MessageAsync(long id) =>
+        await Outbox.GetAsync(id, CancellationToken.None) ?? throw new InvalidOperationException($"Message {id} is not in the outbox.");
 
     public async ValueTask DisposeAsync()
     {

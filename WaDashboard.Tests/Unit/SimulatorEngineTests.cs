@@ -216,12 +216,49 @@ public sealed class SimulatorEngineTests : IDisposable
     {
         var refused = await _engine.SendTextAsync(Account, "972500000000", "hi", CancellationToken.None);
         Assert.False(refused.Accepted);
+        Assert.True(refused.NotConnected);
         Assert.Equal(1, _engine.RefusedSends);
 
         await LinkAsync();
         var sent = await _engine.SendTextAsync(Account, "972500000000", "hello", CancellationToken.None);
         Assert.True(sent.Accepted);
         Assert.Equal("hello", Assert.Single(_engine.ReceivedMessages(Account)).Text);
+    }
+
+    [Fact]
+    public async Task Rejected_sends_deliver_nothing_for_the_given_count_then_sending_works_again()
+    {
+        await LinkAsync();
+        Assert.True(SimulatorFault.TryParseKind("reject-sends", out var kind));
+        Assert.Null(_engine.InjectFault(Account, new SimulatorFault(kind, Code: "463", Text: "rate-overlimit", Count: 2)));
+
+        var first = await _engine.SendTextAsync(Account, "972500000001", "one", CancellationToken.None);
+        var second = await _engine.SendTextAsync(Account, "972500000001", "one", CancellationToken.None);
+        var third = await _engine.SendTextAsync(Account, "972500000001", "one", CancellationToken.None);
+
+        Assert.Equal((false, false, "463: rate-overlimit"), (first.Accepted, first.NotConnected, first.Error));
+        Assert.False(second.Accepted);
+        Assert.True(third.Accepted);
+        Assert.Single(_engine.ReceivedMessages(Account));
+        Assert.Equal(0, _engine.RefusedSends);
+    }
+
+    [Fact]
+    public async Task A_send_timeout_delivers_the_message_but_the_caller_only_gets_an_exception_and_the_log_keeps_it()
+    {
+        _options.ReceivedLog = Path.Combine(_dir.Path, "simulator", "received.jsonl");
+        await LinkAsync();
+        Assert.True(SimulatorFault.TryParseKind("send-timeout", out var kind));
+        Assert.Null(_engine.InjectFault(Account, new SimulatorFault(kind)));
+
+        await Assert.ThrowsAsync<TimeoutException>(() => _engine.SendTextAsync(Account, "972500000001", "maybe", CancellationToken.None));
+        var after = await _engine.SendTextAsync(Account, "972500000001", "surely", CancellationToken.None);
+
+        Assert.Equal(["maybe", "surely"], _engine.ReceivedMessages(Account).Select(m => m.Text));
+        var lines = File.ReadAllLines(_options.ReceivedLog).Select(l => System.Text.Json.JsonSerializer.Deserialize<ReceivedLogLine>(l)!).ToList();
+        Assert.Equal(["maybe", "surely"], lines.Select(l => l.Text));
+        Assert.Equal(after.MessageId, lines[1].MessageId);
+        Assert.All(lines, l => Assert.Equal((Account, "972500000001"), (l.AccountId, l.To)));
     }
 
     public void Dispose()

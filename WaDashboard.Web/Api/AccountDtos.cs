@@ -99,4 +99,4 @@ public sealed record QrDto(
 
 public sealed record LinkRequest(string? Mode);
 
-public sealed record FaultRequest(string? Kind, string? Code, string? Text, DateTimeOffset? Until, double? Seconds);
+public sealed record FaultRequest(string? Kind, string? Code, string? Text, DateTimeOffset? Until, double? Seconds, int? Count = null);

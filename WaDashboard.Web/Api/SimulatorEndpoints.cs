@@ -41,7 +41,7 @@ public static class SimulatorEndpoints
             if (!SimulatorFault.TryParseKind(request?.Kind, out var kind))
             {
                 return AccountRoute.Problem(StatusCodes.Status400BadRequest, "Unknown fault kind",
-                    $"'{request?.Kind}' is not a fault. Use one of: drop, logout, replace, ban, corrupt, slow-start, lose-session.");
+                    $"'{request?.Kind}' is not a fault. Use one of: drop, logout, replace, ban, corrupt, slow-start, lose-session, reject-sends, send-timeout.");
             }
 
             if (request!.Seconds is < 0 or > 86_400)
@@ -49,7 +49,12 @@ public static class SimulatorEndpoints
                 return AccountRoute.Problem(StatusCodes.Status400BadRequest, "Bad delay", "seconds must be between 0 and 86400.");
             }
 
-            var fault = new SimulatorFault(kind, request.Code, request.Text, request.Until, request.Seconds is { } s ? TimeSpan.FromSeconds(s) : null);
+            if (request.Count is < 1 or > 10_000)
+            {
+                return AccountRoute.Problem(StatusCodes.Status400BadRequest, "Bad count", "count (how many sends the fault applies to) must be between 1 and 10000.");
+            }
+
+            var fault = new SimulatorFault(kind, request.Code, request.Text, request.Until, request.Seconds is { } s ? TimeSpan.FromSeconds(s) : null, request.Count);
             return await actions.SimulateFaultAsync(http.User, account.Id, fault, http.RequestAborted) is { } error
                 ? AccountRoute.Problem(StatusCodes.Status409Conflict, "Fault not applicable", error)
                 : Results.Ok(new { success = true, message = $"Injected {request.Kind}." });

@@ -40,6 +40,7 @@ public static class DependencyInjection
         app.MapAccountsEndpoints();
         app.MapSimulatorEndpoints();
         app.MapDiagnosticsEndpoints();
+        app.MapMessagesEndpoints();
         app.MapRazorComponents<App>().AddInteractiveServerRenderMode();
         return app;
     }

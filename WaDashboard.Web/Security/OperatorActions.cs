@@ -94,6 +94,19 @@ public sealed class OperatorActions(Fleet fleet, AuditLog audit, IAuthorizationS
         return error;
     }
 
+    /// <summary>Runs an operator action that is not a session command (e.g. on the outbox), audited with its account.</summary>
+    public async Task<bool> TryActAsync(ClaimsPrincipal user, string action, string? accountId, Func<Task<string>> act, CancellationToken cancellationToken)
+    {
+        if (!await CanAsync(user, Policies.Operate))
+        {
+            return false;
+        }
+
+        var outcome = await act();
+        await audit.RecordAsync(Actor(user), action, accountId, outcome, cancellationToken);
+        return true;
+    }
+
     public Task RecordAsync(ClaimsPrincipal user, string action, string? detail, CancellationToken cancellationToken) =>
         audit.RecordAsync(Actor(user), action, null, detail, cancellationToken);
 

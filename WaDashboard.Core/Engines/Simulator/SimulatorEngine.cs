@@ -1,4 +1,6 @@
 using System.Security.Cryptography;
+using System.Text;
+using System.Text.Json;
 using System.Threading.Channels;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
@@ -21,6 +23,7 @@ public sealed class SimulatorEngine : IWhatsAppEngine, IDisposable
     private readonly Dictionary<string, DateTimeOffset?> _bans = new();
     private readonly Dictionary<string, TimeSpan> _slowStarts = new();
     private readonly Dictionary<string, List<SimulatedMessage>> _messages = new();
+    private readonly Dictionary<string, (SimulatorFaultKind Kind, int Remaining, string? Code, string? Text)> _sendFaults = new();
     private readonly Channel<EngineEvent> _events = Channel.CreateBounded<EngineEvent>(new BoundedChannelOptions(200_000)
     {
         SingleReader = true,
@@ -31,6 +34,7 @@ public sealed class SimulatorEngine : IWhatsAppEngine, IDisposable
     private readonly SimulatorOptions _options;
     private readonly ILogger<SimulatorEngine> _logger;
     private long _refusedSends;
+    private FileStream? _receivedLog;
 
     public SimulatorEngine(TimeProvider time, IOptions<SimulatorOptions> options, ILogger<SimulatorEngine> logger)
     {
@@ -116,8 +120,14 @@ public sealed class SimulatorEngine : IWhatsAppEngine, IDisposable
             if (!_sessions.TryGetValue(accountId, out var session) || session.Phase != Phase.Connected)
             {
                 Interlocked.Increment(ref _refusedSends);
-                _logger.LogWarning("Send refused at the engine boundary for {AccountId}: not connected", accountId);
-                return Task.FromResult(new EngineSendResult(false, null, "The account is not connected."));
+                _logger.LogWarning("Send refused by the simulator for {AccountId}: not connected", accountId);
+                return Task.FromResult(EngineSendResult.NotConnectedRefusal());
+            }
+
+            var fault = TakeSendFault(accountId);
+            if (fault is { Kind: SimulatorFaultKind.RejectSends } rejection)
+            {
+                return Task.FromResult(EngineSendResult.Refused($"{rejection.Code ?? "500"}: {rejection.Text ?? "Simulated: the server refused the message"}"));
             }
 
             var id = "3EB0" + Convert.ToHexString(RandomNumberGenerator.GetBytes(8));
@@ -126,13 +136,67 @@ public sealed class SimulatorEngine : IWhatsAppEngine, IDisposable
                 _messages[accountId] = list = [];
             }
 
-            list.Add(new SimulatedMessage(id, accountId, toDigits, text, _time.GetUtcNow()));
+            var message = new SimulatedMessage(id, accountId, toDigits, text, _time.GetUtcNow());
+            list.Add(message);
             if (list.Count > MessagesKeptPerAccount)
             {
                 list.RemoveAt(0);
             }
 
-            return Task.FromResult(new EngineSendResult(true, id, null));
+            AppendToReceivedLog(message);
+            if (fault is { Kind: SimulatorFaultKind.SendTimeout })
+            {
+                // Delivered, but the confirmation is lost on the way back: the caller cannot know it arrived.
+                return Task.FromException<EngineSendResult>(new TimeoutException("Simulated: the message went out but its confirmation never came back."));
+            }
+
+            return Task.FromResult(EngineSendResult.Sent(id));
+        }
+    }
+
+    private (SimulatorFaultKind Kind, int Remaining, string? Code, string? Text)? TakeSendFault(string accountId)
+    {
+        if (!_sendFaults.TryGetValue(accountId, out var fault))
+        {
+            return null;
+        }
+
+        if (fault.Remaining <= 1)
+        {
+            _sendFaults.Remove(accountId);
+        }
+        else
+        {
+            _sendFaults[accountId] = fault with { Remaining = fault.Remaining - 1 };
+        }
+
+        return fault;
+    }
+
+    /// <summary>One JSON line per delivered message, written through to the operating system before the send returns.</summary>
+    private void AppendToReceivedLog(SimulatedMessage message)
+    {
+        var path = _options.ReceivedLog;
+        if (path.Length == 0 || string.Equals(path, "off", StringComparison.OrdinalIgnoreCase))
+        {
+            return;
+        }
+
+        try
+        {
+            if (_receivedLog is null)
+            {
+                Directory.CreateDirectory(Path.GetDirectoryName(Path.GetFullPath(path))!);
+                _receivedLog = new FileStream(path, FileMode.Append, FileAccess.Write, FileShare.Read, bufferSize: 0);
+            }
+
+            var line = JsonSerializer.Serialize(new ReceivedLogLine(message.MessageId, message.AccountId, message.To, message.Text, message.At)) + "\n";
+            _receivedLog.Write(Encoding.UTF8.GetBytes(line));
+            _receivedLog.Flush();
+        }
+        catch (IOException ex)
+        {
+            _logger.LogError(ex, "Could not append to the simulator's received-messages log {Path}", path);
         }
     }
 
@@ -212,6 +276,9 @@ public sealed class SimulatorEngine : IWhatsAppEngine, IDisposable
                     }
 
                     session.Zombie = true;
+                    return null;
+                case SimulatorFaultKind.RejectSends or SimulatorFaultKind.SendTimeout:
+                    _sendFaults[accountId] = (fault.Kind, Math.Max(1, fault.Count ?? 1), fault.Code, fault.Text);
                     return null;
                 case SimulatorFaultKind.LoseSession:
                     if (session is null)
@@ -397,5 +464,10 @@ public sealed class SimulatorEngine : IWhatsAppEngine, IDisposable
         }
 
         _events.Writer.TryComplete();
+        lock (_gate)
+        {
+            _receivedLog?.Dispose();
+            _receivedLog = null;
+        }
     }
 }

@@ -18,9 +18,13 @@ public enum SimulatorFaultKind
     LoseSession,
     /// <summary>The session still says "connected" but no longer answers (a zombie).</summary>
     Zombie,
+    /// <summary>The next sends (default 1) are refused by the server with an error; nothing is delivered.</summary>
+    RejectSends,
+    /// <summary>The next send (or several) is delivered, but its confirmation never comes back: the engine cannot tell.</summary>
+    SendTimeout,
 }
 
-public sealed record SimulatorFault(SimulatorFaultKind Kind, string? Code = null, string? Text = null, DateTimeOffset? Until = null, TimeSpan? Delay = null)
+public sealed record SimulatorFault(SimulatorFaultKind Kind, string? Code = null, string? Text = null, DateTimeOffset? Until = null, TimeSpan? Delay = null, int? Count = null)
 {
     public static bool TryParseKind(string? value, out SimulatorFaultKind kind)
     {
@@ -35,6 +39,8 @@ public sealed record SimulatorFault(SimulatorFaultKind Kind, string? Code = null
             "slow-start" or "slowstart" => Set(SimulatorFaultKind.SlowStart, out kind),
             "lose-session" or "losesession" => Set(SimulatorFaultKind.LoseSession, out kind),
             "zombie" => Set(SimulatorFaultKind.Zombie, out kind),
+            "reject-sends" or "rejectsends" => Set(SimulatorFaultKind.RejectSends, out kind),
+            "send-timeout" or "sendtimeout" => Set(SimulatorFaultKind.SendTimeout, out kind),
             _ => false,
         };
 
@@ -48,3 +54,11 @@ public sealed record SimulatorFault(SimulatorFaultKind Kind, string? Code = null
 
 /// <summary>A message the simulated phone network received.</summary>
 public sealed record SimulatedMessage(string MessageId, string AccountId, string To, string Text, DateTimeOffset At);
+
+/// <summary>One line of the simulator's received-messages log (JSON Lines).</summary>
+public sealed record ReceivedLogLine(
+    [property: System.Text.Json.Serialization.JsonPropertyName("message_id")] string MessageId,
+    [property: System.Text.Json.Serialization.JsonPropertyName("account_id")] string AccountId,
+    [property: System.Text.Json.Serialization.JsonPropertyName("to")] string To,
+    [property: System.Text.Json.Serialization.JsonPropertyName("text")] string Text,
+    [property: System.Text.Json.Serialization.JsonPropertyName("at")] DateTimeOffset At);

@@ -23,6 +23,12 @@ public sealed class SimulatorOptions : IValidatableObject
     [Range(1, 5000)]
     public int PreKeyFiles { get; set; } = 30;
 
+    /// <summary>
+    /// Every message the simulated network receives is appended to this file as one JSON line, so what was delivered
+    /// survives a crash of the dashboard. Empty means {Storage:DataDirectory}/simulator/received.jsonl; "off" turns it off.
+    /// </summary>
+    public string ReceivedLog { get; set; } = "";
+
     public IEnumerable<ValidationResult> Validate(ValidationContext validationContext)
     {
         if (FirstQrLifetime <= TimeSpan.Zero || QrRefLifetime <= TimeSpan.Zero || PairingCodeLifetime <= TimeSpan.Zero)

@@ -53,7 +53,8 @@ public partial class AccountPage
         }
 
         var id = Id;
-        _refresh = new LiveRefresh(Events, e => e is AccountChanged c && c.State.Id == id || e is AccountRemoved r && r.AccountId == id,
+        _refresh = new LiveRefresh(Events, e => e is AccountChanged c && c.State.Id == id || e is AccountRemoved r && r.AccountId == id
+                                                || e is Core.Messaging.OutboxChanged o && o.AccountId == id,
             InvokeAsync, RefreshAsync, Time, TimeSpan.FromSeconds(1));
         await RefreshAsync();
     }

@@ -18,6 +18,7 @@ public partial class SimulatorPanel
     [Parameter] public EventCallback<(string Message, bool Ok)> OnMessage { get; set; }
 
     [Inject] private OperatorActions Actions { get; set; } = default!;
+    [Inject] private SimulatorEngine Simulator { get; set; } = default!;
     [Inject] private AuthenticationStateProvider Authentication { get; set; } = default!;
     [Inject] private TimeProvider Time { get; set; } = default!;
 

@@ -27,6 +27,7 @@ public partial class AccountsPage
     private DateTimeOffset _now;
     private readonly HashSet<string> _selected = new(StringComparer.Ordinal);
     private IReadOnlyList<Alert> _alerts = [];
+    private IReadOnlyDictionary<string, int> _queueDepths = new Dictionary<string, int>();
     private string? _message;
     private bool _busy;
 
@@ -41,6 +42,7 @@ public partial class AccountsPage
 
     private ClaimsPrincipal _user = new();
     private bool _canOperate;
+    [Inject] private Core.Messaging.Outbox Outbox { get; set; } = default!;
 
     private DateTimeOffset Now => _now;
 
@@ -68,6 +70,7 @@ public partial class AccountsPage
         _now = Time.GetUtcNow();
         _accounts = Fleet.Accounts;
         _alerts = Alerts.Recent;
+        _queueDepths = Outbox.QueueDepths;
         _selected.IntersectWith(_accounts.Select(a => a.Id));
     }
 
@@ -180,6 +183,8 @@ public partial class AccountsPage
         return account.Name.Contains(search, StringComparison.OrdinalIgnoreCase)
                || (digits.Length > 0 && account.Phone.Digits.Contains(digits, StringComparison.Ordinal));
     }
+
+    private int QueueDepth(AccountState account) => _queueDepths.TryGetValue(account.Id, out var n) ? n : 0;
 
     private int Count(AccountStatus status) => _accounts.Count(a => a.Status == status);
 

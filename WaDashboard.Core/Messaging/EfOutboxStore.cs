@@ -1,0 +1,236 @@
+using System.Threading.Channels;
+using Microsoft.Data.Sqlite;
+using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.Hosting;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Options;
+using WaDashboard.Core.Persistence;
+
+namespace WaDashboard.Core.Messaging;
+
+/// <summary>
+/// EF Core outbox store. Status changes from every send go through one bounded queue and are committed in batches (one
+/// transaction for many messages, like the account store); each caller's task completes when its change is committed,
+/// so a message is durably Sending before the engine is asked to send it.
+/// </summary>
+public sealed class EfOutboxStore : BackgroundService, IOutboxStore
+{
+    private sealed record PendingWrite(OutboxMessage Message, TaskCompletionSource Done);
+
+    private static readonly string SendingStatus = OutboxStatus.Sending.ToString();
+    private static readonly string PendingStatus = OutboxStatus.Pending.ToString();
+    private static readonly string UnknownStatus = OutboxStatus.Unknown.ToString();
+
+    private readonly Channel<PendingWrite> _queue = Channel.CreateBounded<PendingWrite>(new BoundedChannelOptions(20_000)
+    {
+        SingleReader = true,
+        FullMode = BoundedChannelFullMode.Wait,
+    });
+
+    private readonly IDbContextFactory<WaDashboardDbContext> _contexts;
+    private readonly ILogger<EfOutboxStore> _logger;
+    private readonly int _maxBatch;
+
+    public EfOutboxStore(IDbContextFactory<WaDashboardDbContext> contexts, IOptions<PersistenceOptions> options, ILogger<EfOutboxStore> logger)
+    {
+        _contexts = contexts;
+        _logger = logger;
+        _maxBatch = options.Value.MaxBatch;
+    }
+
+    public async Task<OutboxMessage> InsertAsync(OutboxMessage message, CancellationToken cancellationToken)
+    {
+        await using var db = await _contexts.CreateDbContextAsync(cancellationToken);
+        var record = message.ToRecord();
+        record.Id = 0;
+        db.OutboxMessages.Add(record);
+        try
+        {
+            await db.SaveChangesAsync(cancellationToken);
+        }
+        catch (DbUpdateException ex) when (ex.InnerException is SqliteException { SqliteErrorCode: 19 } constraint)
+        {
+            // 19 = constraint: either the idempotency key (unique) or the account (foreign key, removed meanwhile).
+            if (constraint.Message.Contains("UNIQUE", StringComparison.OrdinalIgnoreCase))
+            {
+                throw new DuplicateIdempotencyKeyException();
+            }
+
+            throw new MessageValidationException("account", "The account was removed; nothing was queued.");
+        }
+
+        return record.ToMessage();
+    }
+
+    public async Task<OutboxMessage?> FindByKeyAsync(string accountId, string idempotencyKey, CancellationToken cancellationToken)
+    {
+        await using var db = await _contexts.CreateDbContextAsync(cancellationToken);
+        var record = await db.OutboxMessages.AsNoTracking()
+            .FirstOrDefaultAsync(m => m.AccountId == accountId && m.IdempotencyKey == idempotencyKey, cancellationToken);
+        return record?.ToMessage();
+    }
+
+    public async Task<OutboxMessage?> GetAsync(long id, CancellationToken cancellationToken)
+    {
+        await using var db = await _contexts.CreateDbContextAsync(cancellationToken);
+        var record = await db.OutboxMessages.AsNoTracking().FirstOrDefaultAsync(m => m.Id == id, cancellationToken);
+        return record?.ToMessage();
+    }
+
+    public async Task<IReadOnlyList<OutboxMessage>> ListAsync(OutboxQuery query, CancellationToken cancellationToken)
+    {
+        await using var db = await _contexts.CreateDbContextAsync(cancellationToken);
+        var rows = db.OutboxMessages.AsNoTracking();
+        if (query.AccountId is { } accountId)
+        {
+            rows = rows.Where(m => m.AccountId == accountId);
+        }
+
+        if (query.Statuses is { Count: > 0 } statuses)
+        {
+            var names = statuses.Select(s => s.ToString()).ToList();
+            rows = rows.Where(m => names.Contains(m.Status));
+        }
+
+        if (query.BeforeId is { } before)
+        {
+            rows = rows.Where(m => m.Id < before);
+        }
+
+        var records = await rows.OrderByDescending(m => m.Id).Take(Math.Clamp(query.Take, 1, 10_000)).ToListAsync(cancellationToken);
+        return records.Select(r => r.ToMessage()).ToList();
+    }
+
+    public async Task<IReadOnlyDictionary<OutboxStatus, int>> CountByStatusAsync(string? accountId, CancellationToken cancellationToken)
+    {
+        await using var db = await _contexts.CreateDbContextAsync(cancellationToken);
+        var rows = db.OutboxMessages.AsNoTracking();
+        if (accountId is not null)
+        {
+            rows = rows.Where(m => m.AccountId == accountId);
+        }
+
+        var counts = await rows.GroupBy(m => m.Status).Select(g => new { Status = g.Key, Count = g.Count() }).ToListAsync(cancellationToken);
+        var result = Enum.GetValues<OutboxStatus>().ToDictionary(s => s, _ => 0);
+        foreach (var row in counts)
+        {
+            var status = Enum.TryParse<OutboxStatus>(row.Status, out var known) ? known : OutboxStatus.Unknown;
+            result[status] += row.Count;
+        }
+
+        return result;
+    }
+
+    public async Task<IReadOnlyList<OutboxMessage>> LoadPendingAsync(CancellationToken cancellationToken)
+    {
+        await using var db = await _contexts.CreateDbContextAsync(cancellationToken);
+        var records = await db.OutboxMessages.AsNoTracking().Where(m => m.Status == PendingStatus).OrderBy(m => m.Id).ToListAsync(cancellationToken);
+        return records.Select(r => r.ToMessage()).ToList();
+    }
+
+    public async Task<int> MarkInterruptedAsUnknownAsync(DateTimeOffset now, string error, CancellationToken cancellationToken)
+    {
+        await using var db = await _contexts.CreateDbContextAsync(cancellationToken);
+        return await db.OutboxMessages.Where(m => m.Status == SendingStatus).ExecuteUpdateAsync(set => set
+            .SetProperty(m => m.Status, UnknownStatus)
+            .SetProperty(m => m.UpdatedAt, now)
+            .SetProperty(m => m.NextAttemptAt, (DateTimeOffset?)null)
+            .SetProperty(m => m.Error, error), cancellationToken);
+    }
+
+    public async Task<IReadOnlyList<RecentAttempt>> RecentAttemptsAsync(DateTimeOffset since, CancellationToken cancellationToken)
+    {
+        await using var db = await _contexts.CreateDbContextAsync(cancellationToken);
+        var rows = await db.OutboxMessages.AsNoTracking()
+            .Where(m => m.LastAttemptAt != null && m.LastAttemptAt >= since)
+            .Select(m => new { m.AccountId, m.Recipient, m.LastAttemptAt })
+            .ToListAsync(cancellationToken);
+        return rows.Select(r => new RecentAttempt(r.AccountId, r.Recipient, r.LastAttemptAt!.Value)).ToList();
+    }
+
+    public async Task SaveAsync(OutboxMessage message, CancellationToken cancellationToken)
+    {
+        var pending = new PendingWrite(message, new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously));
+        await _queue.Writer.WriteAsync(pending, cancellationToken);
+        await pending.Done.Task.WaitAsync(cancellationToken);
+    }
+
+    protected override async Task ExecuteAsync(CancellationToken stoppingToken)
+    {
+        var batch = new List<PendingWrite>(_maxBatch);
+        try
+        {
+            while (await _queue.Reader.WaitToReadAsync(stoppingToken))
+            {
+                await DrainAsync(batch);
+            }
+        }
+        catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
+        {
+            // Host stopping: commit what is already queued.
+            await DrainAsync(batch);
+        }
+    }
+
+    private async Task DrainAsync(List<PendingWrite> batch)
+    {
+        while (true)
+        {
+            batch.Clear();
+            while (batch.Count < _maxBatch && _queue.Reader.TryRead(out var item))
+            {
+                batch.Add(item);
+            }
+
+            if (batch.Count == 0)
+            {
+                return;
+            }
+
+            try
+            {
+                await CommitAsync(batch);
+                foreach (var item in batch)
+                {
+                    item.Done.TrySetResult();
+                }
+            }
+            catch (Exception ex)
+            {
+                _logger.LogError(ex, "Saving {Count} outbox changes failed", batch.Count);
+                foreach (var item in batch)
+                {
+                    item.Done.TrySetException(ex);
+                }
+            }
+        }
+    }
+
+    private async Task CommitAsync(List<PendingWrite> batch)
+    {
+        await using var db = await _contexts.CreateDbContextAsync();
+        var ids = batch.Select(b => b.Message.Id).Distinct().ToList();
+        var existing = (await db.OutboxMessages.Where(m => ids.Contains(m.Id)).Select(m => m.Id).ToListAsync()).ToHashSet();
+        var latest = new Dictionary<long, OutboxMessage>();
+        foreach (var item in batch)
+        {
+            if (existing.Contains(item.Message.Id))
+            {
+                latest[item.Message.Id] = item.Message; // later changes of one message win; the account may have been removed meanwhile
+            }
+        }
+
+        foreach (var message in latest.Values)
+        {
+            db.OutboxMessages.Update(message.ToRecord());
+        }
+
+        await db.SaveChangesAsync();
+    }
+
+    public override async Task StopAsync(CancellationToken cancellationToken)
+    {
+        _queue.Writer.TryComplete();
+        await base.StopAsync(cancellationToken);
+    }
+}

@@ -1,0 +1,188 @@
+using AngleSharp.Dom;
+using Bunit;
+using Microsoft.Data.Sqlite;
+using Microsoft.Extensions.DependencyInjection;
+using Radzen;
+using WaDashboard.Core.Accounts;
+using WaDashboard.Core.Engines.Simulator;
+using WaDashboard.Core.Messaging;
+using WaDashboard.Core.Sessions;
+using WaDashboard.Tests.Support;
+using WaDashboard.Web.Components.Pages.Outbox;
+
+namespace WaDashboard.Tests.Components;
+
+/// <summary>The Outbox page rendered by bUnit over the real Core (outbox, dispatcher, simulator, SQLite) under a fake clock.</summary>
+public sealed class OutboxPageTests : IAsyncLifetime
+{
+    private static readonly TimeSpan RenderPatience = TimeSpan.FromSeconds(10);
+    private readonly TempDirectory _data = new("wadash-bunit-outbox");
+    private readonly Bunit.TestContext _context = new();
+    private CoreHarness _core = null!;
+
+    public async Task InitializeAsync()
+    {
+        _core = await CoreHarness.StartAsync(_data.Path, settings: new Dictionary<string, string?>
+        {
+            ["Messaging:MinSpacing"] = "00:00:01",
+            ["Messaging:MaxSpacing"] = "00:00:01",
+            ["Messaging:RampDelay"] = "00:00:00",
+            ["Messaging:RampDuration"] = "00:00:00",
+            ["Messaging:MaxAttempts"] = "1",
+            ["Messaging:DispatchTick"] = "00:00:00.100",
+        });
+        _context.JSInterop.Mode = JSRuntimeMode.Loose;
+        _context.Services.AddRadzenComponents();
+        _context.Services.AddSingleton(_core.Fleet);
+        _context.Services.AddSingleton(_core.Events);
+        _context.Services.AddSingleton<TimeProvider>(_core.Time);
+        _context.Services.AddSingleton(_core.Outbox);
+        _context.Services.AddSingleton(_core.Services.GetRequiredService<WaDashboard.Core.Audit.AuditLog>());
+        _context.Services.AddScoped<WaDashboard.Web.Security.OperatorActions>();
+        var authorization = Bunit.TestDoubles.FakeAuthorizationExtensions.AddTestAuthorization(_context);
+        authorization.SetAuthorized("operator@example.test");
+        authorization.SetRoles(WaDashboard.Web.Security.Roles.Operator);
+        authorization.SetPolicies(WaDashboard.Web.Security.Policies.Operate);
+    }
+
+    public async Task DisposeAsync()
+    {
+        _context.DisposeComponents();
+        _context.Dispose();
+        await _core.DisposeAsync();
+        SqliteConnection.ClearAllPools();
+        _data.Dispose();
+    }
+
+    private Task<EnqueueResult> EnqueueAsync(AccountState account, string text, string to = "+972500000001") =>
+        _core.Outbox.EnqueueAsync(new OutboxRequest(account.Id, to, text, null, null), CancellationToken.None);
+
+    private Task UntilAsync(long id, OutboxStatus status) =>
+        _core.AdvanceOutboxUntilAsync(async () => (await _core.MessageAsync(id)).Status == status, $"message {id} {status}",
+            TimeSpan.FromMilliseconds(500), TimeSpan.FromMinutes(2));
+
+    /// <summary>One message in each state a person sees: sent, waiting, failed, unknown.</summary>
+    private async Task<(long Sent, long Waiting, long Failed, long Unknown, AccountState Connected, AccountState Idle)> ScenarioAsync()
+    {
+        var connected = await _core.AddConnectedAsync("+972506100001", "Reception");
+        var idle = await _core.Fleet.AddAsync("Never linked", "+972506100002", CancellationToken.None);
+        var sent = (await EnqueueAsync(connected, "Delivered fine")).Message.Id;
+        await UntilAsync(sent, OutboxStatus.Sent);
+        Assert.Null(_core.Simulator.InjectFault(connected.Id, new SimulatorFault(SimulatorFaultKind.RejectSends)));
+        var failed = (await EnqueueAsync(connected, "Refused by the server", "+972500000002")).Message.Id;
+        await UntilAsync(failed, OutboxStatus.Failed);
+        Assert.Null(_core.Simulator.InjectFault(connected.Id, new SimulatorFault(SimulatorFaultKind.SendTimeout)));
+        var unknown = (await EnqueueAsync(connected, "Confirmation lost", "+972500000003")).Message.Id;
+        await UntilAsync(unknown, OutboxStatus.Unknown);
+        var waiting = (await EnqueueAsync(idle, "Held until linked")).Message.Id;
+        return (sent, waiting, failed, unknown, connected, idle);
+    }
+
+    [Fact]
+    public async Task Each_message_shows_its_status_in_plain_language_and_only_the_actions_that_apply()
+    {
+        var s = await ScenarioAsync();
+
+        var cut = _context.RenderComponent<OutboxPage>();
+
+        cut.WaitForAssertion(() => Assert.Equal(4, cut.FindAll("#outbox-grid tr[data-message-id]").Count), RenderPatience);
+        AssertRow(cut, s.Sent, "Sent", "Sent", "as 3EB0", actions: []);
+        AssertRow(cut, s.Waiting, "Pending", "Waiting", "Held: the account is not linked", actions: ["wa-cancel"]);
+        AssertRow(cut, s.Failed, "Failed", "Failed", "Failed after 1 attempt; the last error: 500: Simulated: the server refused the message", actions: ["wa-retry", "wa-cancel"]);
+        AssertRow(cut, s.Unknown, "Unknown", "Unknown", "may have been delivered", actions: ["wa-mark-sent", "wa-send-again", "wa-cancel"]);
+        Assert.True(Row(cut, s.Unknown).QuerySelector(".wa-next")!.ClassList.Contains("wa-needs-you"));
+        Assert.False(Row(cut, s.Waiting).QuerySelector(".wa-next")!.ClassList.Contains("wa-needs-you"));
+        Assert.Equal(("1", "1", "1", "1", "0"), (Summary(cut, "Sent"), Summary(cut, "Pending"), Summary(cut, "Failed"), Summary(cut, "Unknown"), Summary(cut, "Cancelled")));
+        Assert.Equal($"accounts/{s.Connected.Id}", Row(cut, s.Sent).QuerySelector("a")?.GetAttribute("href"));
+    }
+
+    [Fact]
+    public async Task Send_again_on_an_unknown_message_queues_it_and_the_row_turns_Sent_by_itself()
+    {
+        var s = await ScenarioAsync();
+        var cut = _context.RenderComponent<OutboxPage>();
+        cut.WaitForAssertion(() => Assert.NotNull(Row(cut, s.Unknown)), RenderPatience);
+
+        Row(cut, s.Unknown).QuerySelector("button.wa-send-again")!.Click();
+
+        cut.WaitForAssertion(() =>
+        {
+            Assert.Contains($"Message {s.Unknown}: Queued again", cut.Find("#outbox-message").TextContent);
+            Assert.Equal("Pending", Row(cut, s.Unknown).GetAttribute("data-status"));
+        }, RenderPatience);
+        await UntilAsync(s.Unknown, OutboxStatus.Sent);
+        _core.Time.Advance(TimeSpan.FromSeconds(1)); // the page reloads on its once-a-second tick
+        cut.WaitForAssertion(() => Assert.Equal("Sent", Row(cut, s.Unknown).GetAttribute("data-status")), RenderPatience);
+        Assert.Equal(2, _core.Simulator.ReceivedMessages(s.Connected.Id).Count(m => m.Text == "Confirmation lost"));
+    }
+
+    [Fact]
+    public async Task It_arrived_marks_an_unknown_message_sent_and_cancel_stops_a_waiting_one_without_sending_anything()
+    {
+        var s = await ScenarioAsync();
+        var cut = _context.RenderComponent<OutboxPage>();
+        cut.WaitForAssertion(() => Assert.NotNull(Row(cut, s.Unknown)), RenderPatience);
+
+        Row(cut, s.Unknown).QuerySelector("button.wa-mark-sent")!.Click();
+        cut.WaitForAssertion(() => Assert.Equal("Sent", Row(cut, s.Unknown).GetAttribute("data-status")), RenderPatience);
+        Row(cut, s.Waiting).QuerySelector("button.wa-cancel")!.Click();
+        cut.WaitForAssertion(() => Assert.Equal("Cancelled", Row(cut, s.Waiting).GetAttribute("data-status")), RenderPatience);
+
+        Assert.Equal(0, _core.Outbox.QueueDepth(s.Idle.Id));
+        Assert.Single(_core.Simulator.ReceivedMessages(s.Connected.Id), m => m.Text == "Confirmation lost");
+        Assert.Equal(OutboxStatus.Sent, (await _core.MessageAsync(s.Unknown)).Status);
+    }
+
+    [Fact]
+    public async Task Filtering_by_needs_you_and_by_account_keeps_only_the_matching_rows()
+    {
+        var s = await ScenarioAsync();
+        var cut = _context.RenderComponent<OutboxPage>();
+        cut.WaitForAssertion(() => Assert.Equal(4, cut.FindAll("#outbox-grid tr[data-message-id]").Count), RenderPatience);
+
+        Choose(cut, "#outbox-status-filter", "Needs you");
+        cut.WaitForAssertion(() => Assert.Equal([s.Failed, s.Unknown], RowIds(cut).Order()), RenderPatience);
+
+        Choose(cut, "#outbox-status-filter", "All statuses");
+        Choose(cut, "#outbox-account-filter", "Never linked (+972506100002)");
+        cut.WaitForAssertion(() =>
+        {
+            Assert.Equal([s.Waiting], RowIds(cut));
+            Assert.Equal(("1", "0"), (Summary(cut, "Pending"), Summary(cut, "Sent")));
+        }, RenderPatience);
+    }
+
+    [Fact]
+    public void With_no_messages_the_page_says_how_to_send_one()
+    {
+        var cut = _context.RenderComponent<OutboxPage>();
+
+        Assert.Contains("Send test message", cut.Find("#outbox-empty").TextContent);
+        Assert.Empty(cut.FindAll("#outbox-grid"));
+    }
+
+    private static void Choose(IRenderedComponent<OutboxPage> cut, string dropdown, string text)
+    {
+        var item = cut.FindAll($"{dropdown} li.rz-dropdown-item").FirstOrDefault(li => li.TextContent.Trim() == text)
+                   ?? throw new InvalidOperationException($"No '{text}' in {dropdown}: {cut.Find(dropdown).OuterHtml}");
+        item.Click();
+    }
+
+    private static IEnumerable<long> RowIds(IRenderedFragment cut) =>
+        cut.FindAll("#outbox-grid tr[data-message-id]").Select(r => long.Parse(r.GetAttribute("data-message-id")!));
+
+    private static IElement Row(IRenderedFragment cut, long id) => cut.Find($"#outbox-grid tr[data-message-id='{id}']");
+
+    private static string Summary(IRenderedFragment cut, string status) => cut.Find($"#outbox-summary [data-count='{status}']").TextContent;
+
+    private static void AssertRow(IRenderedFragment cut, long id, string status, string label, string detail, string[] actions)
+    {
+        var row = Row(cut, id);
+        Assert.Equal(status, row.GetAttribute("data-status"));
+        var badge = row.QuerySelector(".wa-status")!;
+        Assert.Equal((status, label), (badge.GetAttribute("data-status"), badge.TextContent));
+        Assert.Contains(detail, row.QuerySelector(".wa-next")?.TextContent);
+        var buttons = row.QuerySelectorAll("button").Select(b => b.ClassList.First(c => c.StartsWith("wa-", StringComparison.Ordinal))).ToArray();
+        Assert.Equal(actions, buttons);
+    }
+}
