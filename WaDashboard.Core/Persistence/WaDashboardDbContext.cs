@@ -6,6 +6,7 @@ public sealed class WaDashboardDbContext(DbContextOptions<WaDashboardDbContext> 
 {
     public DbSet<AccountRecord> Accounts => Set<AccountRecord>();
     public DbSet<TimelineEntryRecord> Timeline => Set<TimelineEntryRecord>();
+    public DbSet<SessionSnapshotRecord> SessionSnapshots => Set<SessionSnapshotRecord>();
 
     protected override void ConfigureConventions(ModelConfigurationBuilder configurationBuilder)
     {
@@ -46,6 +47,17 @@ public sealed class WaDashboardDbContext(DbContextOptions<WaDashboardDbContext> 
             entry.Property(e => e.Note).HasMaxLength(1000);
             entry.HasIndex(e => new { e.AccountId, e.Id });
             entry.HasOne<AccountRecord>().WithMany().HasForeignKey(e => e.AccountId).OnDelete(DeleteBehavior.Cascade);
+        });
+
+        // No foreign key: snapshots of a removed account simply age out with the snapshot retention.
+        modelBuilder.Entity<SessionSnapshotRecord>(snapshot =>
+        {
+            snapshot.ToTable("SessionSnapshots");
+            snapshot.HasKey(s => s.Id);
+            snapshot.Property(s => s.AccountId).HasMaxLength(32).IsRequired();
+            snapshot.Property(s => s.KeyFileCounts).HasMaxLength(2000).IsRequired();
+            snapshot.HasIndex(s => new { s.AccountId, s.Generation, s.At });
+            snapshot.HasIndex(s => s.At);
         });
     }
 }

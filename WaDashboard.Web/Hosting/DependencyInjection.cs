@@ -33,6 +33,7 @@ public static class DependencyInjection
         app.MapAccountsEndpoints();
         app.MapSimulatorEndpoints();
         app.MapDiagnosticsEndpoints();
+        app.MapStorageEndpoints();
         app.MapRazorComponents<App>().AddInteractiveServerRenderMode();
         return app;
     }
