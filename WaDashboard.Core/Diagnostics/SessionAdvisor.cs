@@ -90,7 +90,7 @@ public static class SessionAdvisor
         foreach (var old in oldGenerations)
         {
             findings.Add(For(account, SessionFinding.Of(FindingKind.SupersededGeneration,
-                $"Generation {old.Generation}: {SessionInspector.Megabytes(old.Stats.Bytes)} in {old.Stats.Files} files; the account is on generation {account.Generation}.")) with
+                $"Generation {old.Generation}: {SessionInspector.FormatSize(old.Stats.Bytes)} in {old.Stats.Files} files; the account is on generation {account.Generation}.")) with
             {
                 Generation = old.Generation,
                 Path = $"{account.Id}/{old.Generation}",

@@ -69,7 +69,7 @@ public sealed class StorageDiagnostics(
 
             var stats = FolderWalker.Measure(entry.FullName);
             orphans.Add(SessionFinding.Of(FindingKind.OrphanFolder,
-                $"'{entry.Name}': {SessionInspector.Megabytes(stats.Bytes)} in {stats.Files} files{(AccountId.IsValid(entry.Name) ? "; its account was removed" : "")}.") with
+                $"'{entry.Name}': {SessionInspector.FormatSize(stats.Bytes)} in {stats.Files} files{(AccountId.IsValid(entry.Name) ? "; its account was removed" : "")}.") with
             {
                 Path = entry.Name,
                 Bytes = stats.Bytes,
@@ -159,7 +159,7 @@ public sealed class StorageDiagnostics(
         {
             var moved = quarantine.Move([path], "orphan", "Moved from the Diagnostics page: the folder belongs to no account");
             events.Publish(new SessionStorageChanged(null));
-            return new ActionOutcome(true, $"'{name}' ({SessionInspector.Megabytes(moved.Bytes)}) moved to the quarantine as {moved.EntryName}.");
+            return new ActionOutcome(true, $"'{name}' ({SessionInspector.FormatSize(moved.Bytes)}) moved to the quarantine as {moved.EntryName}.");
         }
         catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
         {

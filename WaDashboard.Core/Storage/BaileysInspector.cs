@@ -85,7 +85,7 @@ internal sealed class BaileysInspector : IFormatInspector
             var length = new FileInfo(path).Length;
             if (length > MaxCredsBytes)
             {
-                return (CredsState.Unreadable, $"creds.json is {SessionInspector.Megabytes(length)}; a real one is a few KB.");
+                return (CredsState.Unreadable, $"creds.json is {SessionInspector.FormatSize(length)}; a real one is a few KB.");
             }
 
             bytes = File.ReadAllBytes(path);

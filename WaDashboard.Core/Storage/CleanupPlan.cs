@@ -71,9 +71,9 @@ public sealed record CleanupReport(long RunId, bool DryRun, DateTimeOffset Start
     public string Summary(TimeSpan retention) => DryRun
         ? Plan.ToDo.Count == 0
             ? $"Nothing to clean up.{KeptNote}"
-            : $"Would clean up {Plan.ToDo.Count} item(s): free {SessionInspector.Megabytes(Plan.BytesFreedAtOnce)} at once, and move {SessionInspector.Megabytes(Plan.BytesQuarantined)} " +
+            : $"Would clean up {Plan.ToDo.Count} item(s): free {SessionInspector.FormatSize(Plan.BytesFreedAtOnce)} at once, and move {SessionInspector.FormatSize(Plan.BytesQuarantined)} " +
               $"to the quarantine (freed after {retention.TotalDays:0.#} days).{KeptNote}"
-        : $"Cleaned up {Done} item(s): freed {SessionInspector.Megabytes(BytesFreed)} at once, moved {SessionInspector.Megabytes(BytesQuarantined)} to the quarantine " +
+        : $"Cleaned up {Done} item(s): freed {SessionInspector.FormatSize(BytesFreed)} at once, moved {SessionInspector.FormatSize(BytesQuarantined)} to the quarantine " +
           $"(freed after {retention.TotalDays:0.#} days).{(Failed > 0 ? $" {Failed} failed (see each item)." : "")}{KeptNote}";
 
     private string KeptNote => Plan.Kept.Count > 0 ? $" {Plan.Kept.Count} item(s) left alone because their session is in use." : "";

@@ -75,7 +75,7 @@ public sealed record SessionInspection
 
     public IReadOnlyList<SessionFinding> Findings { get; init; } = [];
 
-    public double SizeMB => Math.Round(SizeBytes / (double)SessionStorageOptions.BytesPerMegabyte, 2);
+    public double SizeMB => Math.Round(SizeBytes / (double)SessionStorageOptions.BytesPerMegabyte, 3);
 
     public double MaxSizeMB => Math.Round(MaxSizeBytes / (double)SessionStorageOptions.BytesPerMegabyte, 2);
 

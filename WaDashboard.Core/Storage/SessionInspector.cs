@@ -101,7 +101,7 @@ public sealed class SessionInspector
         {
             if (files > 0)
             {
-                builder.Add(FindingKind.UnrecognizedContents, $"{files} files, {Megabytes(bytes)}; none of them is creds.json, a Chromium profile or an SQLite database.");
+                builder.Add(FindingKind.UnrecognizedContents, $"{files} files, {FormatSize(bytes)}; none of them is creds.json, a Chromium profile or an SQLite database.");
             }
         }
         else
@@ -122,12 +122,12 @@ public sealed class SessionInspector
         if (trimmableBytes > 0 && trimmableBytes >= _options.TrimSuggestionMB * SessionStorageOptions.BytesPerMegabyte
             && !builder.Findings.Any(f => f.Kind is FindingKind.Oversized or FindingKind.TooManyFiles && f.Action == RepairAction.TrimCaches))
         {
-            builder.Add(FindingKind.TrimmableCaches, $"{Megabytes(trimmableBytes)} in {string.Join(", ", caches)}.");
+            builder.Add(FindingKind.TrimmableCaches, $"{FormatSize(trimmableBytes)} in {string.Join(", ", caches)}.");
         }
 
         if (temps.Count > 0)
         {
-            builder.Add(FindingKind.TempFiles, $"{temps.Count} temp file(s), {Megabytes(tempBytes)}, older than {_options.TempFileMinAge.TotalMinutes:0} min: {string.Join(", ", temps.Take(5))}{(temps.Count > 5 ? ", …" : "")}.");
+            builder.Add(FindingKind.TempFiles, $"{temps.Count} temp file(s), {FormatSize(tempBytes)}, older than {_options.TempFileMinAge.TotalMinutes:0} min: {string.Join(", ", temps.Take(5))}{(temps.Count > 5 ? ", …" : "")}.");
         }
 
         return new SessionInspection
@@ -175,8 +175,11 @@ public sealed class SessionInspector
         name.EndsWith(".tmp", StringComparison.OrdinalIgnoreCase) || name.EndsWith(".temp", StringComparison.OrdinalIgnoreCase)
         || name.StartsWith(".tmp", StringComparison.OrdinalIgnoreCase) || name.EndsWith('~');
 
-    public static string Megabytes(long bytes) =>
-        (bytes / (double)SessionStorageOptions.BytesPerMegabyte).ToString(bytes < SessionStorageOptions.BytesPerMegabyte ? "0.###" : "0.0", CultureInfo.InvariantCulture) + " MB";
+    /// <summary>A size for people: bytes, KB or MB (1 MB = 1,048,576 bytes, as the limits are counted).</summary>
+    public static string FormatSize(long bytes) =>
+        bytes < 1024 ? string.Create(CultureInfo.InvariantCulture, $"{bytes} bytes")
+        : bytes < SessionStorageOptions.BytesPerMegabyte ? string.Create(CultureInfo.InvariantCulture, $"{bytes / 1024.0:0.#} KB")
+        : string.Create(CultureInfo.InvariantCulture, $"{bytes / (double)SessionStorageOptions.BytesPerMegabyte:0.0} MB");
 
     internal static string Describe(SessionFormat format) => format switch
     {
@@ -193,9 +196,9 @@ public sealed class SessionInspector
         {
             var trimmingIsEnough = trimmableBytes > 0 && bytes - trimmableBytes <= max;
             builder.Add(FindingKind.Oversized,
-                $"{Megabytes(bytes)} ({bytes.ToString("N0", CultureInfo.InvariantCulture)} bytes) is over the {_options.MaxSizeMB} MB limit " +
+                $"{FormatSize(bytes)} ({bytes.ToString("N0", CultureInfo.InvariantCulture)} bytes) is over the {_options.MaxSizeMB} MB limit " +
                 $"({max.ToString("N0", CultureInfo.InvariantCulture)} bytes)." +
-                (trimmableBytes > 0 ? $" Caches take {Megabytes(trimmableBytes)} of it{(trimmingIsEnough ? "; trimming them brings it under the limit." : ", not enough to get under the limit.")}" : ""),
+                (trimmableBytes > 0 ? $" Caches take {FormatSize(trimmableBytes)} of it{(trimmingIsEnough ? "; trimming them brings it under the limit." : ", not enough to get under the limit.")}" : ""),
                 trimmingIsEnough ? RepairAction.TrimCaches : RepairAction.ClearSession);
         }
 

@@ -119,7 +119,7 @@ public sealed class SessionRepairs
         _backups.BackUp(accountId, generation, reason);
         var moved = _quarantine.Move([folder], "generation", reason, accountId, generation);
         return new RepairOutcome(true,
-            $"Session generation {generation} ({SessionInspector.Megabytes(moved.Bytes)}) moved to the quarantine as {moved.EntryName}; creds.json was backed up first.",
+            $"Session generation {generation} ({SessionInspector.FormatSize(moved.Bytes)}) moved to the quarantine as {moved.EntryName}; creds.json was backed up first.",
             0, moved.Moved);
     }
 
@@ -155,7 +155,7 @@ public sealed class SessionRepairs
         _backups.BackUp(accountId, generation, "trimming caches");
         var moved = _quarantine.Move(caches.Select(c => Resolve(folder, c)).ToList(), "caches", "Caches trimmed", accountId, generation, deleteNow: true);
         return new RepairOutcome(true,
-            $"Trimmed {moved.Moved} cache folder(s), freeing {SessionInspector.Megabytes(moved.Bytes)}; the login was not touched.", moved.Bytes, moved.Moved);
+            $"Trimmed {moved.Moved} cache folder(s), freeing {SessionInspector.FormatSize(moved.Bytes)}; the login was not touched.", moved.Bytes, moved.Moved);
     }
 
     private RepairOutcome RemoveLocks(string accountId, int generation)
@@ -189,7 +189,7 @@ public sealed class SessionRepairs
 
         _backups.BackUp(accountId, generation, "removing temp files");
         var moved = _quarantine.Move(inspection.TempFiles.Select(t => Resolve(folder, t)).ToList(), "temp-files", "Leftover temp files removed", accountId, generation, deleteNow: true);
-        return new RepairOutcome(true, $"Removed {moved.Moved} temp file(s), freeing {SessionInspector.Megabytes(moved.Bytes)}.", moved.Bytes, moved.Moved);
+        return new RepairOutcome(true, $"Removed {moved.Moved} temp file(s), freeing {SessionInspector.FormatSize(moved.Bytes)}.", moved.Bytes, moved.Moved);
     }
 
     private RepairOutcome Restore(string accountId, int generation, string backupId)

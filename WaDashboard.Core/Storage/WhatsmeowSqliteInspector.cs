@@ -50,7 +50,7 @@ internal sealed class WhatsmeowSqliteInspector : IFormatInspector
         {
             builder.Add(FindingKind.DatabaseCorrupt, length == 0
                 ? $"{database.Name} is empty (0 bytes)."
-                : $"{database.Name} ({SessionInspector.Megabytes(length)}) does not start with the SQLite header: it is not a database.");
+                : $"{database.Name} ({SessionInspector.FormatSize(length)}) does not start with the SQLite header: it is not a database.");
             return;
         }
 

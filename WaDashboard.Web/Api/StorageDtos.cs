@@ -67,7 +67,7 @@ public sealed record ValidationDetailsDto(
         var rules = new List<RuleDto>
         {
             new("exists", s.Exists && s.FileCount > 0, s.Exists ? $"{s.Folder} holds {s.FileCount} file(s)." : $"{s.Folder} does not exist."),
-            new("size", !s.OverSizeLimit, $"{s.SizeMB} MB of at most {s.MaxSizeMB} MB ({s.SizeBytes} of {s.MaxSizeBytes} bytes)."),
+            new("size", !s.OverSizeLimit, $"{SessionInspector.FormatSize(s.SizeBytes)} of at most {s.MaxSizeMB} MB ({s.SizeBytes} of {s.MaxSizeBytes} bytes)."),
             new("fileCount", !s.OverFileLimit, $"{s.FileCount} of at most {s.MaxFileCount} files."),
             new("requiredFiles", s.Exists && missing.Count == 0 && s.RequiredFiles.Count > 0,
                 s.RequiredFiles.Count == 0 ? "No recognised format, so no required files to check." : missing.Count == 0 ? "All present." : "Missing: " + string.Join(", ", missing)),

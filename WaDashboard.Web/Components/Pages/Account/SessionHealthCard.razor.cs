@@ -1,0 +1,62 @@
+using Microsoft.AspNetCore.Components;
+using WaDashboard.Core.Accounts;
+using WaDashboard.Core.Diagnostics;
+using WaDashboard.Core.Sessions;
+using WaDashboard.Core.Storage;
+using WaDashboard.Web.Components.Shared;
+
+namespace WaDashboard.Web.Components.Pages.Account;
+
+public partial class SessionHealthCard
+{
+    private AccountDiagnosis? _diagnosis;
+    private (AccountStatus, int, bool)? _checkedFor;
+    private LiveRefresh? _refresh;
+
+    [Parameter, EditorRequired] public AccountState Account { get; set; } = default!;
+
+    [Inject] private StorageDiagnostics Diagnostics { get; set; } = default!;
+    [Inject] private FleetEvents Events { get; set; } = default!;
+    [Inject] private TimeProvider Time { get; set; } = default!;
+
+    private string VerdictText => _diagnosis?.Session.Verdict switch
+    {
+        SessionVerdict.Valid => "Valid",
+        SessionVerdict.NeedsAttention => "Valid, needs tidying",
+        SessionVerdict.Corrupt => "Corrupt",
+        SessionVerdict.NoLogin => "No login",
+        _ => "No session",
+    };
+
+    protected override void OnInitialized()
+    {
+        var id = Account.Id;
+        _refresh = new LiveRefresh(Events, e => e is SessionStorageChanged s && (s.AccountId is null || s.AccountId == id), InvokeAsync, CheckAsync, Time);
+    }
+
+    /// <summary>The folder is checked again when the account's state, generation or link changes, not on every tick.</summary>
+    protected override async Task OnParametersSetAsync()
+    {
+        var key = (Account.Status, Account.Generation, Account.SessionLinked);
+        if (_checkedFor != key)
+        {
+            _checkedFor = key;
+            await CheckAsync();
+        }
+    }
+
+    private async Task CheckAsync()
+    {
+        var id = Account.Id;
+        _diagnosis = await Task.Run(() => Diagnostics.DiagnoseAsync(id, CancellationToken.None));
+        StateHasChanged();
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        if (_refresh is not null)
+        {
+            await _refresh.DisposeAsync();
+        }
+    }
+}
