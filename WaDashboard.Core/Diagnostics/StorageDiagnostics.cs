@@ -140,26 +140,16 @@ public sealed class StorageDiagnostics(
     /// </summary>
     public ActionOutcome QuarantineOrphan(string? name)
     {
-        if (!SessionPaths.TryExistingChild(folders.Root, name, out var path))
-        {
-            return new ActionOutcome(false, $"There is no folder named '{name}' directly in the sessions root; refresh the diagnostics and try again.");
-        }
-
-        if (SessionFolders.IsReservedName(name!))
-        {
-            return new ActionOutcome(false, $"'{name}' is the dashboard's own; it is never quarantined.");
-        }
-
-        if (AccountId.IsValid(name) && fleet.Get(name!) is { } owner)
-        {
-            return new ActionOutcome(false, $"'{name}' is the session folder of {owner.Name}; use that account's actions instead.");
-        }
-
         try
         {
-            var moved = quarantine.Move([path], "orphan", "Moved from the Diagnostics page: the folder belongs to no account");
-            events.Publish(new SessionStorageChanged(null));
-            return new ActionOutcome(true, $"'{name}' ({SessionInspector.FormatSize(moved.Bytes)}) moved to the quarantine as {moved.EntryName}.");
+            var (done, message) = quarantine.MoveRootEntry(name, n => AccountId.IsValid(n) ? fleet.Get(n)?.Name : null,
+                "Moved from the Diagnostics page: the folder belongs to no account");
+            if (done)
+            {
+                events.Publish(new SessionStorageChanged(null));
+            }
+
+            return new ActionOutcome(done, message);
         }
         catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
         {

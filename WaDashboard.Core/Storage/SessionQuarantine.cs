@@ -112,6 +112,32 @@ public sealed class SessionQuarantine
         return new QuarantineResult(name, record.Bytes, record.Files, moved, deleted);
     }
 
+    /// <summary>
+    /// Moves the entry named exactly <paramref name="name"/> directly in the sessions root (a folder without an account)
+    /// into the quarantine. The name may come from a request: it only ever matches an entry that is really there, never
+    /// the dashboard's own entries, and never an account's folder (<paramref name="accountNameOf"/> says whose it is).
+    /// </summary>
+    public (bool Done, string Message) MoveRootEntry(string? name, Func<string, string?> accountNameOf, string reason)
+    {
+        if (!SessionPaths.TryExistingChild(_folders.Root, name, out var path))
+        {
+            return (false, $"There is no folder named '{name}' directly in the sessions root; check the diagnostics again and retry.");
+        }
+
+        if (SessionFolders.IsReservedName(name!))
+        {
+            return (false, $"'{name}' belongs to the dashboard itself; it is never quarantined.");
+        }
+
+        if (accountNameOf(name!) is { } owner)
+        {
+            return (false, $"'{name}' is the session folder of {owner}; use that account's actions instead.");
+        }
+
+        var moved = Move([path], "orphan", reason);
+        return (true, $"'{name}' ({SessionInspector.FormatSize(moved.Bytes)}) moved to the quarantine as {moved.EntryName}; it is deleted after the retention period.");
+    }
+
     /// <summary>Every entry, oldest first.</summary>
     public IReadOnlyList<QuarantineEntry> List()
     {
@@ -211,14 +237,15 @@ public sealed class SessionQuarantine
 
     private static void MoveEntry(string source, string target)
     {
-        var info = new DirectoryInfo(source);
-        if (info.Exists && !FolderWalker.IsLink(info))
+        // Both are a rename(2) of the entry itself: a link is moved as a link, never what it points at.
+        if (Directory.Exists(source))
         {
             Directory.Move(source, target);
         }
         else
         {
-            File.Move(source, target);
+            // With overwrite, a file move is a plain rename (atomic); the target is always a fresh name anyway.
+            File.Move(source, target, overwrite: true);
         }
     }
 
