@@ -44,9 +44,17 @@ public sealed partial class CredsBackups
 
         var folder = AccountBackups(accountId);
         Directory.CreateDirectory(folder);
-        var at = _time.GetUtcNow();
-        var id = $"{generation.ToString(CultureInfo.InvariantCulture)}-{at.UtcTicks.ToString("D19", CultureInfo.InvariantCulture)}";
-        var target = Path.Combine(folder, id + Suffix);
+        // The id is the time; two backups in the same tick get the next free one, so a backup never replaces another.
+        var ticks = _time.GetUtcNow().UtcTicks;
+        string id, target;
+        do
+        {
+            id = $"{generation.ToString(CultureInfo.InvariantCulture)}-{ticks.ToString("D19", CultureInfo.InvariantCulture)}";
+            target = Path.Combine(folder, id + Suffix);
+            ticks++;
+        }
+        while (File.Exists(target));
+
         var temp = target + ".tmp";
         File.Copy(source, temp, overwrite: true);
         File.Move(temp, target, overwrite: true);
