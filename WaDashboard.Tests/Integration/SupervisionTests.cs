@@ -140,27 +140,31 @@ public sealed class SupervisionTests : IDisposable
         {
         }
 
-        await using var connection = new SqliteConnection($"Data Source={Path.Combine(_dir.Path, "wadashboard.db")}");
-        await connection.OpenAsync();
-        var migrated = await ColumnsAsync(connection);
-
         var modelDb = Path.Combine(_dir.Path, "model.db");
         var options = new DbContextOptionsBuilder<Core.Persistence.WaDashboardDbContext>().UseSqlite($"Data Source={modelDb}").Options;
+        List<string> tables;
         await using (var context = new Core.Persistence.WaDashboardDbContext(options))
         {
             await context.Database.ExecuteSqlRawAsync(context.Database.GenerateCreateScript());
+            // Every table of the model, so a new table without its migration (or a migration that drifts) fails here.
+            tables = context.Model.GetEntityTypes().Select(e => e.GetTableName()!).Distinct().Order(StringComparer.Ordinal).ToList();
         }
+
+        Assert.Contains("SessionSnapshots", tables);
+        await using var connection = new SqliteConnection($"Data Source={Path.Combine(_dir.Path, "wadashboard.db")}");
+        await connection.OpenAsync();
+        var migrated = await ColumnsAsync(connection, tables);
 
         await using var modelConnection = new SqliteConnection($"Data Source={modelDb}");
         await modelConnection.OpenAsync();
-        Assert.Equal(await ColumnsAsync(modelConnection), migrated);
+        Assert.Equal(await ColumnsAsync(modelConnection, tables), migrated);
         SqliteConnection.ClearAllPools();
     }
 
-    private static async Task<List<string>> ColumnsAsync(SqliteConnection connection)
+    private static async Task<List<string>> ColumnsAsync(SqliteConnection connection, IReadOnlyList<string> tables)
     {
         var columns = new List<string>();
-        foreach (var table in new[] { "Accounts", "TimelineEntries" })
+        foreach (var table in tables)
         {
             await using var command = connection.CreateCommand();
             command.CommandText = $"SELECT name, type, \"notnull\", pk FROM pragma_table_info('{table}') ORDER BY name";
