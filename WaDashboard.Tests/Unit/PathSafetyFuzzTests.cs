@@ -1,5 +1,4 @@
 using System.Security.Cryptography;
-using System.Text;
 using WaDashboard.Core.Accounts;
 using WaDashboard.Core.Storage;
 using WaDashboard.Tests.Support;
@@ -14,14 +13,6 @@ namespace WaDashboard.Tests.Unit;
 public sealed class PathSafetyFuzzTests : IDisposable
 {
     private const int Cases = 12_000;
-
-    private static readonly string[] Parts =
-    [
-        "..", ".", "...", "/", "\\", "%2e%2e", "%2E%2E", "%2f", "%2F", "%5c", "%5C", "%00", "\0", "..%2f", "..%5c", "%252e%252e%252f", "..\\..",
-        "/etc/passwd", "etc", "passwd", "C:", "C:\\Windows", "\\\\server\\share", "~", "~root", "$HOME", "*", "?", "\u2215", "\u2044", "\uFF0F", "\uFF3C",
-        "\u202E", "\u0085", " ", "\t", "\n", "\r", ".quarantine", ".backups", ".wadashboard.lock", "sessions-evil", "outside", "secret.txt", "sessions",
-        "0123456789abcdef", "orphan-1", "escape-link", "1", "-1", "0", "2147483648", "con", "nul", "😀", "a", "%", "%%", "..;", ";", "|", ">", "\"",
-    ];
 
     private readonly StorageStack _storage = new();
     private readonly string _accountId = AccountId.New();
@@ -166,43 +157,15 @@ public sealed class PathSafetyFuzzTests : IDisposable
         Assert.Throws<UnauthorizedAccessException>(() => _storage.Quarantine.Move([Path.Combine(_storage.Root, ".backups")], "orphan", "test"));
     }
 
-    /// <summary>Random compositions of hostile parts, some percent-encoded once or twice, some rooted, plus the canaries' own paths.</summary>
-    private IEnumerable<string> Hostile(Random random)
-    {
-        yield return _outside;
-        yield return _evilSibling;
-        yield return Path.Combine(_storage.Root, "..", "outside");
-        yield return "../" + Path.GetFileName(_evilSibling);
-        yield return _accountId + "/../../outside";
-        yield return _accountId + "/1/../../../outside";
-        string[] separators = ["", "/", "\\", "%2f", "%5c", "\0"];
-        while (true)
-        {
-            var builder = new StringBuilder();
-            var count = random.Next(1, 7);
-            for (var i = 0; i < count; i++)
-            {
-                if (i > 0)
-                {
-                    builder.Append(separators[random.Next(separators.Length)]);
-                }
-
-                builder.Append(Parts[random.Next(Parts.Length)]);
-            }
-
-            var value = builder.ToString();
-            value = random.Next(6) switch
-            {
-                0 => Uri.EscapeDataString(value),
-                1 => Uri.EscapeDataString(Uri.EscapeDataString(value)),
-                2 => "/" + value,
-                3 => _storage.Root + "/" + value,
-                4 => value.Length > 0 ? new string(value[0], random.Next(1, 300)) : value,
-                _ => value,
-            };
-            yield return value;
-        }
-    }
+    private IEnumerable<string> Hostile(Random random) => HostileNames.Generate(random,
+    [
+        _outside,
+        _evilSibling,
+        Path.Combine(_storage.Root, "..", "outside"),
+        "../" + Path.GetFileName(_evilSibling),
+        _accountId + "/../../outside",
+        _accountId + "/1/../../../outside",
+    ], _storage.Root);
 
     /// <summary>Every entry in the data folder outside the sessions root, with a hash of each file.</summary>
     private SortedDictionary<string, string> OutsideRoot()
