@@ -80,7 +80,7 @@ public static class SessionAdvisor
                          && account.Status is AccountStatus.Disconnected or AccountStatus.Stopped or AccountStatus.GaveUp or AccountStatus.Replaced or AccountStatus.Banned)
                 {
                     var description = AccountStatusDescription.Describe(account, now);
-                    findings.Add(For(account, SessionFinding.Of(FindingKind.NotConnected, $"{description.Label}: {description.WhatHappened}".TrimEnd(' ', ':')
+                    findings.Add(For(account, SessionFinding.Of(FindingKind.NotConnected, $"The account is {description.Label.ToLowerInvariant()}: {description.WhatHappened}".TrimEnd(' ', ':')
                         + (account.Status == AccountStatus.Replaced ? " Stop the other device or instance first." : ""))));
                 }
 
@@ -90,7 +90,7 @@ public static class SessionAdvisor
         foreach (var old in oldGenerations)
         {
             findings.Add(For(account, SessionFinding.Of(FindingKind.SupersededGeneration,
-                $"Generation {old.Generation}: {SessionInspector.FormatSize(old.Stats.Bytes)} in {old.Stats.Files} files; the account is on generation {account.Generation}.")) with
+                $"Generation {old.Generation}: {SessionInspector.FormatSize(old.Stats.Bytes)} in {SessionInspector.CountFiles(old.Stats.Files)}; the account is on generation {account.Generation}.")) with
             {
                 Generation = old.Generation,
                 Path = $"{account.Id}/{old.Generation}",

@@ -69,7 +69,7 @@ public sealed class StorageDiagnostics(
 
             var stats = FolderWalker.Measure(entry.FullName);
             orphans.Add(SessionFinding.Of(FindingKind.OrphanFolder,
-                $"'{entry.Name}': {SessionInspector.FormatSize(stats.Bytes)} in {stats.Files} files{(AccountId.IsValid(entry.Name) ? "; its account was removed" : "")}.") with
+                $"'{entry.Name}': {SessionInspector.FormatSize(stats.Bytes)} in {SessionInspector.CountFiles(stats.Files)}{(AccountId.IsValid(entry.Name) ? "; its account was removed" : "")}.") with
             {
                 Path = entry.Name,
                 Bytes = stats.Bytes,

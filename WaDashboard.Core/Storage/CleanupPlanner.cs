@@ -35,8 +35,8 @@ public sealed class CleanupPlanner(SessionFolders folders, SessionInspector insp
             var stats = FolderWalker.Measure(entry.FullName);
             items.Add(new CleanupItem(CleanupKind.OrphanFolder, entry.Name,
                 AccountId.IsValid(entry.Name)
-                    ? $"Session folder of an account that no longer exists ({stats.Files} files)."
-                    : $"'{entry.Name}' is not an account's folder ({stats.Files} files).",
+                    ? $"Session folder of an account that no longer exists ({SessionInspector.CountFiles(stats.Files)})."
+                    : $"'{entry.Name}' is not an account's folder ({SessionInspector.CountFiles(stats.Files)}).",
                 stats.Bytes, stats.Files));
         }
 

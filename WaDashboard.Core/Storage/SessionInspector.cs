@@ -101,7 +101,7 @@ public sealed class SessionInspector
         {
             if (files > 0)
             {
-                builder.Add(FindingKind.UnrecognizedContents, $"{files} files, {FormatSize(bytes)}; none of them is creds.json, a Chromium profile or an SQLite database.");
+                builder.Add(FindingKind.UnrecognizedContents, $"{CountFiles(files)}, {FormatSize(bytes)}; none of them is creds.json, a Chromium profile or an SQLite database.");
             }
         }
         else
@@ -174,6 +174,8 @@ public sealed class SessionInspector
     public static bool IsTempFile(string name) =>
         name.EndsWith(".tmp", StringComparison.OrdinalIgnoreCase) || name.EndsWith(".temp", StringComparison.OrdinalIgnoreCase)
         || name.StartsWith(".tmp", StringComparison.OrdinalIgnoreCase) || name.EndsWith('~');
+
+    public static string CountFiles(int count) => count == 1 ? "1 file" : $"{count.ToString("N0", CultureInfo.InvariantCulture)} files";
 
     /// <summary>A size for people: bytes, KB or MB (1 MB = 1,048,576 bytes, as the limits are counted).</summary>
     public static string FormatSize(long bytes) =>

@@ -10,6 +10,8 @@ namespace WaDashboard.Web.Components.Pages.Account;
 public partial class SessionHealthCard
 {
     private AccountDiagnosis? _diagnosis;
+    private bool _busy;
+    private string? _message;
     private (AccountStatus, int, bool)? _checkedFor;
     private LiveRefresh? _refresh;
 
@@ -27,6 +29,29 @@ public partial class SessionHealthCard
         SessionVerdict.NoLogin => "No login",
         _ => "No session",
     };
+
+    /// <summary>
+    /// The worst finding's action when it is about storage (clear, trim, unlock, tidy); linking and reconnecting have
+    /// their own buttons on the account page already.
+    /// </summary>
+    private SessionFinding? PrimaryFix => _diagnosis?.Findings.FirstOrDefault(f =>
+        f.BlockedBecause is null && f.Action is RepairAction.ClearSession or RepairAction.TrimCaches or RepairAction.RemoveStaleLock or RepairAction.RemoveTempFiles);
+
+    private async Task FixAsync(SessionFinding finding)
+    {
+        _busy = true;
+        try
+        {
+            var outcome = await Diagnostics.RunAsync(finding, CancellationToken.None);
+            _message = outcome.Message;
+        }
+        finally
+        {
+            _busy = false;
+        }
+
+        await CheckAsync();
+    }
 
     protected override void OnInitialized()
     {
