@@ -4,6 +4,7 @@ using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Options;
+using WaDashboard.Core.Diagnostics;
 using WaDashboard.Core.Engines;
 using WaDashboard.Core.Engines.Simulator;
 using WaDashboard.Core.Messaging;
@@ -16,7 +17,7 @@ namespace WaDashboard.Core;
 
 public static class DependencyInjection
 {
-    /// <summary>Everything of the core: storage, persistence, engine, reconnect policy and supervision.</summary>
+    /// <summary>Everything of the core: storage, persistence, engine, reconnect policy, supervision and session health.</summary>
     public static IServiceCollection AddWaDashboardCore(this IServiceCollection services, IConfiguration configuration)
     {
         services.AddSingleton(TimeProvider.System);
@@ -26,13 +27,39 @@ public static class DependencyInjection
         services.AddReconnect(configuration);
         services.AddSupervision(configuration);
         services.AddMessaging(configuration);
+        services.AddSessionHealth(configuration);
         return services;
     }
 
+    /// <summary>
+    /// Session folders and what works on them without the fleet: the root lock (taken first, before anything else
+    /// starts), inspectors, quarantine, creds.json backups, repairs and the cleanup planner.
+    /// </summary>
     public static IServiceCollection AddSessionStorage(this IServiceCollection services, IConfiguration configuration)
     {
         services.AddOptions<StorageOptions>().Bind(configuration.GetSection(StorageOptions.Section)).ValidateDataAnnotations().ValidateOnStart();
+        services.AddOptions<SessionStorageOptions>().Bind(configuration.GetSection(SessionStorageOptions.Section)).ValidateDataAnnotations().ValidateOnStart();
         services.AddSingleton<SessionFolders>();
+        services.AddSingleton<SessionRootLock>();
+        services.AddHostedService(sp => sp.GetRequiredService<SessionRootLock>());
+        services.AddSingleton<SessionInspector>();
+        services.AddSingleton<SessionQuarantine>();
+        services.AddSingleton<CredsBackups>();
+        services.AddSingleton<SessionRepairs>();
+        services.AddSingleton<CleanupPlanner>();
+        services.AddSingleton<SessionCleanup>();
+        return services;
+    }
+
+    /// <summary>Diagnostics, the fleet cleanup job and the periodic storage maintenance, over the running fleet.</summary>
+    public static IServiceCollection AddSessionHealth(this IServiceCollection services, IConfiguration configuration)
+    {
+        services.AddSingleton<ISessionOwners, FleetSessionOwners>();
+        services.AddSingleton<StorageDiagnostics>();
+        services.AddSingleton<SessionCleanupJob>();
+        services.AddHostedService(sp => sp.GetRequiredService<SessionCleanupJob>());
+        services.AddSingleton<SessionStorageMaintenance>();
+        services.AddHostedService(sp => sp.GetRequiredService<SessionStorageMaintenance>());
         return services;
     }
 
@@ -51,6 +78,7 @@ public static class DependencyInjection
         services.AddHostedService<DatabaseInitializer>();
         services.AddSingleton<Audit.AuditLog>();
         services.AddSingleton<EfAccountStore>();
+        services.AddSingleton<SessionSnapshotStore>();
         services.AddSingleton<IAccountStore>(sp => sp.GetRequiredService<EfAccountStore>());
         services.AddHostedService(sp => sp.GetRequiredService<EfAccountStore>());
         return services;

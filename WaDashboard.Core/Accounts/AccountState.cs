@@ -55,6 +55,9 @@ public sealed record AccountState
     /// <summary>Recent disconnect times, for the loop breaker.</summary>
     public ImmutableArray<DateTimeOffset> RecentDisconnects { get; init; } = [];
 
+    /// <summary>Restore starts in a row that hung past the start timeout; reset by a connection or a person. Not persisted.</summary>
+    public int StartTimeouts { get; init; }
+
     /// <summary>Identifies the current connect attempt so a late start timeout cannot hit a newer one. Not persisted.</summary>
     public long StartToken { get; init; }
 

@@ -25,7 +25,8 @@ public sealed record AccountStatusDescription(string Label, string WhatHappened,
                     ? $"Automatic attempt {s.ReconnectAttempt} in {Countdown(at - now)}, with the saved session (no QR needed)."
                     : "An automatic attempt is due.", false),
             AccountStatus.Disconnected => new("Disconnected", Why(reason, s),
-                s.AutoReconnectPaused ? "Needs you: automatic reconnect is paused by the loop breaker. Check the phone, then click Reconnect."
+                s.AutoReconnectPaused && s.RawCode == "start-timeout" ? "Needs you: automatic reconnect is paused because the session kept hanging at start. Check the engine and the network, then click Reconnect."
+                : s.AutoReconnectPaused ? "Needs you: automatic reconnect is paused by the loop breaker. Check the phone, then click Reconnect."
                 : reason is { AutoReconnect: false } ? "Needs you: " + reason.OperatorAction
                 : s.Note ?? "Click Reconnect.", true),
             AccountStatus.LoggedOut => new("Logged out", Why(reason, s), "Needs you: click Reconnect to relink with a fresh QR code.", true),

@@ -38,3 +38,17 @@ public sealed class TimelineEntryRecord
     public string? Note { get; set; }
     public DateTimeOffset? NextAttemptAt { get; set; }
 }
+
+/// <summary>Size and key-file counts of one session folder at one time, to measure growth.</summary>
+public sealed class SessionSnapshotRecord
+{
+    public long Id { get; set; }
+    public string AccountId { get; set; } = "";
+    public int Generation { get; set; }
+    public DateTimeOffset At { get; set; }
+    public long SizeBytes { get; set; }
+    public int FileCount { get; set; }
+
+    /// <summary>JSON object: key type → count.</summary>
+    public string KeyFileCounts { get; set; } = "{}";
+}

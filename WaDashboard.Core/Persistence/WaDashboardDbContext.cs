@@ -8,6 +8,7 @@ public sealed class WaDashboardDbContext(DbContextOptions<WaDashboardDbContext> 
     public DbSet<TimelineEntryRecord> Timeline => Set<TimelineEntryRecord>();
     public DbSet<Audit.AuditRecord> Audit => Set<Audit.AuditRecord>();
     public DbSet<Messaging.OutboxMessageRecord> OutboxMessages => Set<Messaging.OutboxMessageRecord>();
+    public DbSet<SessionSnapshotRecord> SessionSnapshots => Set<SessionSnapshotRecord>();
 
     protected override void ConfigureConventions(ModelConfigurationBuilder configurationBuilder)
     {
@@ -62,6 +63,16 @@ public sealed class WaDashboardDbContext(DbContextOptions<WaDashboardDbContext> 
             audit.HasIndex(a => a.AccountId);
         });
         Messaging.OutboxModel.Configure(modelBuilder);
+        // No foreign key: snapshots of a removed account simply age out with the snapshot retention.
+        modelBuilder.Entity<SessionSnapshotRecord>(snapshot =>
+        {
+            snapshot.ToTable("SessionSnapshots");
+            snapshot.HasKey(s => s.Id);
+            snapshot.Property(s => s.AccountId).HasMaxLength(32).IsRequired();
+            snapshot.Property(s => s.KeyFileCounts).HasMaxLength(2000).IsRequired();
+            snapshot.HasIndex(s => new { s.AccountId, s.Generation, s.At });
+            snapshot.HasIndex(s => s.At);
+        });
     }
 }
 

@@ -33,6 +33,14 @@ public sealed class ReconnectOptions : IValidatableObject
     /// <summary>A start (connect attempt) that has not connected or failed by then counts as a timeout.</summary>
     public TimeSpan StartTimeout { get; set; } = TimeSpan.FromSeconds(45);
 
+    /// <summary>
+    /// A restore start that hangs past <see cref="StartTimeout"/> is retried at most this many times in a row; then the
+    /// session folder is checked: a corrupt one is quarantined and a person is asked for a QR code, an intact one is
+    /// kept and automatic reconnect pauses until a person clicks Reconnect.
+    /// </summary>
+    [Range(0, 100)]
+    public int StartRetries { get; set; } = 2;
+
     /// <summary>How often the connection monitor looks for overdue retries, stuck starts and drift against the engine.</summary>
     public TimeSpan MonitorInterval { get; set; } = TimeSpan.FromSeconds(30);
 

@@ -16,6 +16,7 @@ public sealed record SupervisorServices(
     DeadlineScheduler Deadlines,
     ConnectGate Gate,
     SessionFolders Folders,
+    SessionRepairs Repairs,
     TimeProvider Time,
     ReconnectOptions Reconnect,
     SupervisionOptions Supervision,
@@ -162,11 +163,11 @@ public sealed class AccountSupervisor
         }
     }
 
-    private async Task OnSlotGrantedAsync(CancellationToken stopping)
+    private async Task<SupervisorInput?> OnSlotGrantedAsync(CancellationToken stopping)
     {
         if (Interlocked.Exchange(ref _slotGrantedNotTaken, 0) == 0)
         {
-            return;
+            return null;
         }
 
         _holdsConnectSlot = true;
@@ -174,34 +175,57 @@ public sealed class AccountSupervisor
         _pendingStart = null;
         if (start is not null && _state.Status == AccountStatus.Starting && start.StartToken == _state.StartToken)
         {
-            await IssueStartAsync(start, stopping);
+            return await IssueStartAsync(start, stopping);
         }
+
+        return null;
     }
 
-    private async Task IssueStartAsync(StartEngine start, CancellationToken stopping)
+    /// <summary>
+    /// Starts the engine session. A restore-only start checks the folder first (smart initialize): a corrupt session is
+    /// not handed to the engine; the check's result comes back as the input to process next.
+    /// </summary>
+    private async Task<SupervisorInput?> IssueStartAsync(StartEngine start, CancellationToken stopping)
     {
         var s = _services;
         var id = _state.Id;
+        if (start.Link == LinkMode.None)
+        {
+            var check = s.Repairs.Check(id, start.Generation, deep: false);
+            if (check.Corrupt)
+            {
+                s.Logger.LogWarning("Session of {AccountId} generation {Generation} is corrupt; not starting it: {Detail}", id, start.Generation, check.Detail);
+                return new SessionFolderChecked(FolderCheckPurpose.BeforeStart, start.StartToken, true, check.LoginPresent, check.Detail);
+            }
+        }
+
         var folder = s.Folders.GenerationFolder(id, start.Generation);
         await s.Engine.StartSessionAsync(new SessionStartRequest(id, start.Generation, folder, start.Link, _state.Phone.Digits), stopping);
         var issuedAt = s.Time.GetUtcNow();
         LastStart = (issuedAt, start.StartToken);
         s.Deadlines.Schedule(id, DeadlineKind.StartTimeout, issuedAt + s.Reconnect.StartTimeout, start.StartToken);
+        return null;
     }
 
     private async Task<CommandResult?> ProcessAsync(SupervisorInput input, CancellationToken stopping, int depth)
     {
         if (input is ConnectSlotGranted)
         {
+            SupervisorInput? afterSlot = null;
             try
             {
-                await OnSlotGrantedAsync(stopping);
+                afterSlot = await OnSlotGrantedAsync(stopping);
             }
             catch (Exception ex) when (ex is not OperationCanceledException && depth < 3)
             {
                 _services.Logger.LogWarning(ex, "Engine start failed for {AccountId}", _state.Id);
                 ReleaseSlotUnlessStarting();
                 await ProcessAsync(new EngineEventInput(new SessionDisconnected(_state.Id, _state.Generation, "engine-error", ex.Message)), stopping, depth + 1);
+            }
+
+            if (afterSlot is not null && depth < 3)
+            {
+                await ProcessAsync(afterSlot, stopping, depth + 1);
             }
 
             return null;
@@ -230,11 +254,18 @@ public sealed class AccountSupervisor
             services.Events.Publish(new AccountChanged(next));
         }
 
+        var result = transition.Result;
+        var followUps = new List<SupervisorInput>();
         foreach (var effect in transition.Effects)
         {
             try
             {
-                await ExecuteAsync(effect, now, stopping);
+                var (effectResult, followUp) = await ExecuteAsync(effect, now, stopping);
+                result = effectResult ?? result;
+                if (followUp is not null)
+                {
+                    followUps.Add(followUp);
+                }
             }
             catch (Exception ex) when (ex is not OperationCanceledException && depth < 3 && effect is StartEngine)
             {
@@ -244,10 +275,20 @@ public sealed class AccountSupervisor
             }
         }
 
-        return transition.Result;
+        // What an effect found out (a folder check) is handled right away, before the next input in the queue.
+        foreach (var followUp in followUps)
+        {
+            if (depth < 3)
+            {
+                await ProcessAsync(followUp, stopping, depth + 1);
+            }
+        }
+
+        return result;
     }
 
-    private async Task ExecuteAsync(SessionEffect effect, DateTimeOffset now, CancellationToken stopping)
+    /// <summary>Carries out one effect; returns what should answer the command (a repair's outcome) and an input to process next, if any.</summary>
+    private async Task<(CommandResult? Result, SupervisorInput? FollowUp)> ExecuteAsync(SessionEffect effect, DateTimeOffset now, CancellationToken stopping)
     {
         var s = _services;
         var id = _state.Id;
@@ -257,7 +298,7 @@ public sealed class AccountSupervisor
                 if (_holdsConnectSlot || s.Gate.TryAcquire())
                 {
                     _holdsConnectSlot = true;
-                    await IssueStartAsync(start, stopping);
+                    return (null, await IssueStartAsync(start, stopping));
                 }
                 else
                 {
@@ -271,7 +312,7 @@ public sealed class AccountSupervisor
                     }
                 }
 
-                break;
+                return (null, null);
             case StopEngine:
                 await s.Engine.StopSessionAsync(id, stopping);
                 break;
@@ -288,7 +329,25 @@ public sealed class AccountSupervisor
                 s.Logger.LogWarning("Alert for {AccountId} ({Phone}): {Alert}", id, _state.Phone.Masked, alert.Message);
                 s.Events.Publish(new AlertRaised(id, _state.Name, alert.Message, now));
                 break;
+            case QuarantineSessionFolder quarantine:
+                var moved = s.Repairs.QuarantineGeneration(id, quarantine.Generation, quarantine.Reason);
+                if (!moved.Done)
+                {
+                    s.Logger.LogError("Could not quarantine generation {Generation} of {AccountId}: {Message}", quarantine.Generation, id, moved.Message);
+                }
+
+                s.Events.Publish(new SessionStorageChanged(id));
+                break;
+            case RepairSessionFolder repair:
+                var outcome = s.Repairs.Run(id, repair.Generation, repair.Repair);
+                s.Events.Publish(new SessionStorageChanged(id));
+                return (new CommandResult(outcome.Done ? CommandOutcome.Done : CommandOutcome.Refused, outcome.Message) { BytesFreed = outcome.BytesFreed }, null);
+            case CheckSessionFolder check:
+                var found = s.Repairs.Check(id, check.Generation, deep: true);
+                return (null, new SessionFolderChecked(check.Purpose, check.Token, found.Corrupt, found.LoginPresent, found.Detail));
         }
+
+        return (null, null);
     }
 
     private void ReleaseSlotUnlessStarting()
@@ -313,8 +372,8 @@ public sealed class AccountSupervisor
     }
 
     private static bool PersistedFieldsDiffer(AccountState a, AccountState b) =>
-        (a with { Qr = null, PairingCode = null, StartToken = 0, RecentDisconnects = [] })
-        != (b with { Qr = null, PairingCode = null, StartToken = 0, RecentDisconnects = [] });
+        (a with { Qr = null, PairingCode = null, StartToken = 0, StartTimeouts = 0, RecentDisconnects = [] })
+        != (b with { Qr = null, PairingCode = null, StartToken = 0, StartTimeouts = 0, RecentDisconnects = [] });
 
     private void LogChange(AccountState previous, AccountState next, DisconnectObservation? observed)
     {

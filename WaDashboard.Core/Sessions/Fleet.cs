@@ -31,13 +31,14 @@ public sealed class Fleet
         DeadlineScheduler deadlines,
         ConnectGate gate,
         SessionFolders folders,
+        SessionRepairs repairs,
         TimeProvider time,
         IOptions<ReconnectOptions> reconnect,
         IOptions<SupervisionOptions> supervision,
         ILogger<Fleet> logger)
     {
         _logger = logger;
-        _services = new SupervisorServices(engine, store, events, deadlines, gate, folders, time, reconnect.Value, supervision.Value, logger);
+        _services = new SupervisorServices(engine, store, events, deadlines, gate, folders, repairs, time, reconnect.Value, supervision.Value, logger);
     }
 
     public IWhatsAppEngine Engine => _services.Engine;

@@ -1,4 +1,5 @@
 using WaDashboard.Core.Engines;
+using WaDashboard.Core.Storage;
 
 namespace WaDashboard.Core.Sessions;
 
@@ -17,3 +18,12 @@ public sealed record DeleteGenerationFolder(int Generation) : SessionEffect;
 public sealed record ScheduleDeadline(DeadlineKind Kind, DateTimeOffset At, long Token) : SessionEffect;
 
 public sealed record RaiseAlert(string Message) : SessionEffect;
+
+/// <summary>Back up creds.json, then move the generation's folder into the quarantine (kept for the retention period).</summary>
+public sealed record QuarantineSessionFolder(int Generation, string Reason) : SessionEffect;
+
+/// <summary>Carry out a storage repair on a folder that is not in use; its outcome answers the command.</summary>
+public sealed record RepairSessionFolder(int Generation, FolderRepair Repair) : SessionEffect;
+
+/// <summary>Inspect the generation's folder and feed the result back as <see cref="SessionFolderChecked"/>.</summary>
+public sealed record CheckSessionFolder(int Generation, long Token, FolderCheckPurpose Purpose) : SessionEffect;

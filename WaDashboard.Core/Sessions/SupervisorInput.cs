@@ -1,4 +1,5 @@
 using WaDashboard.Core.Engines;
+using WaDashboard.Core.Storage;
 
 namespace WaDashboard.Core.Sessions;
 
@@ -20,6 +21,15 @@ public sealed record LogoutCommand : SessionCommand;
 /// <summary>Operator stop: the connection closes, the login stays.</summary>
 public sealed record StopCommand : SessionCommand;
 
+/// <summary>
+/// A person clears the session: the current generation's folder goes to the quarantine (creds.json backed up first)
+/// and a new generation starts with a fresh QR code.
+/// </summary>
+public sealed record ClearSessionCommand : SessionCommand;
+
+/// <summary>A repair of the account's session folder; refused while the session is in use.</summary>
+public sealed record MaintainSessionCommand(FolderRepair Repair) : SessionCommand;
+
 /// <summary>Sent once per account when the host starts.</summary>
 public sealed record RestoreCommand : SessionCommand;
 
@@ -33,6 +43,19 @@ public sealed record DriftDetected(string Detail, long Token) : SessionCommand;
 public sealed record ZombieDetected(long Token) : SupervisorInput;
 
 public sealed record EngineEventInput(EngineEvent Event) : SupervisorInput;
+
+public enum FolderCheckPurpose
+{
+    /// <summary>Before a restore-only start: a corrupt session is not handed to the engine.</summary>
+    BeforeStart,
+    /// <summary>After the start retries ran out: is the folder the reason?</summary>
+    AfterStartTimeouts,
+    /// <summary>After a creds.json backup was put back: does it hold a login?</summary>
+    AfterRestore,
+}
+
+/// <summary>What the supervisor found when it checked the session folder; <paramref name="Token"/> ties it to the start it was made for.</summary>
+public sealed record SessionFolderChecked(FolderCheckPurpose Purpose, long Token, bool Corrupt, bool LoginPresent, string Detail) : SupervisorInput;
 
 public enum DeadlineKind
 {
@@ -59,5 +82,8 @@ public enum CommandOutcome
 
 public sealed record CommandResult(CommandOutcome Outcome, string Message)
 {
+    /// <summary>Space a storage repair freed at once.</summary>
+    public long BytesFreed { get; init; }
+
     public bool Accepted => Outcome is CommandOutcome.Started or CommandOutcome.InProgress or CommandOutcome.Done;
 }

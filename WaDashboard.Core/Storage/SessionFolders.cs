@@ -11,6 +11,9 @@ namespace WaDashboard.Core.Storage;
 public sealed class SessionFolders
 {
     public const string QuarantineFolderName = ".quarantine";
+    public const string BackupsFolderName = ".backups";
+    public const string LockFileName = ".wadashboard.lock";
+
     private readonly ILogger<SessionFolders> _logger;
 
     public SessionFolders(IOptions<StorageOptions> options, ILogger<SessionFolders> logger)
@@ -20,6 +23,27 @@ public sealed class SessionFolders
     }
 
     public string Root { get; }
+
+    public string QuarantineRoot => Path.Combine(Root, QuarantineFolderName);
+
+    public string BackupsRoot => Path.Combine(Root, BackupsFolderName);
+
+    public string LockFile => Path.Combine(Root, LockFileName);
+
+    /// <summary>Names in the root that belong to the dashboard itself, never to an account.</summary>
+    public static bool IsReservedName(string name) => name is QuarantineFolderName or BackupsFolderName or LockFileName;
+
+    /// <summary>True for the dashboard's own entries in the root and anything inside them.</summary>
+    public bool IsReservedPath(string path)
+    {
+        if (!SessionPaths.IsInside(Root, path))
+        {
+            return false;
+        }
+
+        var first = SessionPaths.Relative(Root, path).Split('/')[0];
+        return IsReservedName(first);
+    }
 
     public string AccountFolder(string accountId)
     {
@@ -60,7 +84,7 @@ public sealed class SessionFolders
 
         var quarantine = Path.Combine(Root, QuarantineFolderName);
         Directory.CreateDirectory(quarantine);
-        var target = Path.Combine(quarantine, $"{accountId}-{generation}-{Guid.NewGuid():N}");
+        var target = Path.Combine(quarantine, $"{SessionQuarantine.PurgingPrefix}{accountId}-{generation}-{Guid.NewGuid():N}");
         Directory.Move(folder, target);
         Directory.Delete(target, recursive: true);
         _logger.LogInformation("Removed session folder of {AccountId} generation {Generation}", accountId, generation);
@@ -76,7 +100,7 @@ public sealed class SessionFolders
 
         var quarantine = Path.Combine(Root, QuarantineFolderName);
         Directory.CreateDirectory(quarantine);
-        var target = Path.Combine(quarantine, $"{accountId}-all-{Guid.NewGuid():N}");
+        var target = Path.Combine(quarantine, $"{SessionQuarantine.PurgingPrefix}{accountId}-all-{Guid.NewGuid():N}");
         Directory.Move(folder, target);
         Directory.Delete(target, recursive: true);
     }
@@ -84,8 +108,7 @@ public sealed class SessionFolders
     private string Contained(string path)
     {
         var full = Path.GetFullPath(path);
-        var rootWithSeparator = Root.EndsWith(Path.DirectorySeparatorChar) ? Root : Root + Path.DirectorySeparatorChar;
-        if (!full.StartsWith(rootWithSeparator, StringComparison.Ordinal))
+        if (!SessionPaths.IsInside(Root, full))
         {
             throw new UnauthorizedAccessException($"The path '{path}' is outside the sessions root.");
         }

@@ -307,7 +307,8 @@ public sealed class AppProcess : IAsyncDisposable
         throw new InvalidOperationException($"No WaDashboard.sln above {AppContext.BaseDirectory}.");
     }
 
-    private static string AppExecutable(string repository)
+    /// <summary>The built WaDashboard.Web executable (the test project builds it).</summary>
+    internal static string AppExecutable(string repository)
     {
 #if DEBUG
         const string configuration = "Debug";

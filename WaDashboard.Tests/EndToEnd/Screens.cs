@@ -41,6 +41,8 @@ public sealed class AccountScreen(IPage page)
     public ILocator QrCounter => page.Locator("#qr-counter");
     public ILocator SimulatedScan => page.Locator("#sim-scan");
     public ILocator SimulatedLogout => page.Locator("#sim-logout");
+    public ILocator SimulatedCorrupt => page.Locator("#sim-corrupt");
+    public ILocator SessionHealth => page.Locator("#session-health");
     public ILocator Timeline => page.Locator("#timeline");
     public ILocator TimelineEntriesTo(string status) => page.Locator($"#timeline .wa-timeline-entry[data-to='{status}']");
     public ILocator CommandMessage => page.Locator("#command-message");
@@ -63,4 +65,24 @@ public sealed class OutboxScreen(IPage page)
     public ILocator SendAgain(long messageId) => Row(messageId).Locator("button.wa-send-again");
     public ILocator Message => page.Locator("#outbox-message");
     public ILocator SummaryCount(string status) => page.Locator($"#outbox-summary [data-count='{status}']");
+}
+
+/// <summary>The Diagnostics page (<c>/diagnostics</c>): findings worst first, each with its one action, and the fleet cleanup.</summary>
+public sealed class DiagnosticsScreen(IPage page)
+{
+    /// <summary>The "Check again" button: always rendered and wired to a handler once the circuit runs the page.</summary>
+    public const string InteractiveSelector = "#diagnostics-refresh";
+
+    public IPage Page => page;
+    public ILocator Findings => page.Locator("#findings .wa-finding");
+    public ILocator Finding(string kind, string accountId) => page.Locator($".wa-finding[data-kind='{kind}'][data-account-id='{accountId}']");
+    public ILocator OrphanFinding(string path) => page.Locator($".wa-finding[data-kind='OrphanFolder'][data-path='{path}']");
+    public ILocator Action(ILocator finding, string action) => finding.Locator($"[data-action='{action}']");
+    public ILocator DryRun => page.Locator("#cleanup-dry-run");
+    public ILocator RunCleanup => page.Locator("#cleanup-run");
+    public ILocator CleanupStatus => page.Locator("#cleanup-status");
+    public ILocator CleanupProgressBar => page.Locator("#cleanup-progress");
+    public ILocator CleanupReport => page.Locator("#cleanup-report");
+    public ILocator CleanupSummary => page.Locator("#cleanup-summary");
+    public ILocator CleanupItem(string kind, string path) => page.Locator($"#cleanup-report .wa-cleanup-item[data-kind='{kind}'][data-path='{path}']");
 }

@@ -41,6 +41,7 @@ public static class DependencyInjection
         app.MapSimulatorEndpoints();
         app.MapDiagnosticsEndpoints();
         app.MapMessagesEndpoints();
+        app.MapStorageEndpoints();
         app.MapRazorComponents<App>().AddInteractiveServerRenderMode();
         return app;
     }

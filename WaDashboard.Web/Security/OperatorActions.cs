@@ -107,6 +107,19 @@ public sealed class OperatorActions(Fleet fleet, AuditLog audit, IAuthorizationS
         return true;
     }
 
+    /// <summary>Like <see cref="TryActAsync"/>, returning the operation's result (null when the role may not act).</summary>
+    public async Task<T?> ActAsync<T>(ClaimsPrincipal user, string action, string? accountId, Func<Task<T>> act, Func<T, string> describe, CancellationToken cancellationToken)
+        where T : class
+    {
+        T? result = null;
+        await TryActAsync(user, action, accountId, async () =>
+        {
+            result = await act();
+            return describe(result);
+        }, cancellationToken);
+        return result;
+    }
+
     public Task RecordAsync(ClaimsPrincipal user, string action, string? detail, CancellationToken cancellationToken) =>
         audit.RecordAsync(Actor(user), action, null, detail, cancellationToken);
 

@@ -1,0 +1,113 @@
+using WaDashboard.Core.Accounts;
+using WaDashboard.Core.Sessions;
+using WaDashboard.Core.Storage;
+
+namespace WaDashboard.Core.Diagnostics;
+
+/// <summary>The three answers of note 001's session-info: clear the session, reconnect, or scan a QR code.</summary>
+public sealed record SessionRecommendations(bool ShouldClearSession, bool ShouldReconnect, bool NeedsQrScan)
+{
+    public string Summary =>
+        ShouldClearSession ? "Clear the session and relink with a fresh QR code."
+        : ShouldReconnect ? "The session is valid: reconnect, no QR code needed."
+        : NeedsQrScan ? "There is no usable session: link the phone with a QR code."
+        : "Nothing to do.";
+}
+
+/// <summary>An older generation of the account's session, still on disk.</summary>
+public sealed record OldGeneration(int Generation, FolderStats Stats);
+
+/// <summary>One account: its session folder's inspection, every finding (worst first) and the recommendations.</summary>
+public sealed record AccountDiagnosis(AccountState Account, SessionInspection Session, IReadOnlyList<OldGeneration> OldGenerations,
+    IReadOnlyList<SessionFinding> Findings, SessionRecommendations Recommendations)
+{
+    public bool InUse => SessionTransitions.IsActive(Account.Status);
+
+    public FindingSeverity? Worst => Findings.Count == 0 ? null : Findings.Max(f => f.Severity);
+}
+
+/// <summary>
+/// Turns an account's state and its session folder's inspection into findings a person can act on, each with its one
+/// action, and into the recommendations. Pure.
+/// </summary>
+public static class SessionAdvisor
+{
+    public static AccountDiagnosis Diagnose(AccountState account, SessionInspection session, IReadOnlyList<OldGeneration> oldGenerations, DateTimeOffset now)
+    {
+        var inUse = SessionTransitions.IsActive(account.Status);
+        var findings = new List<SessionFinding>();
+        foreach (var finding in session.Findings)
+        {
+            findings.Add(For(account, finding) with
+            {
+                BlockedBecause = inUse && finding.Action is RepairAction.TrimCaches or RepairAction.RemoveStaleLock or RepairAction.RemoveTempFiles
+                    ? $"The session is in use (the account is {account.Status}); stop the account first."
+                    : null,
+            });
+        }
+
+        var bannedNow = account.Status == AccountStatus.Banned && (account.BannedUntil is null || account.BannedUntil > now);
+        switch (account.Status)
+        {
+            case AccountStatus.New:
+                findings.Add(For(account, SessionFinding.Of(FindingKind.NotLinked, "The account was added but never linked.")));
+                break;
+            case AccountStatus.LoggedOut:
+                findings.Add(For(account, SessionFinding.Of(FindingKind.LoggedOut, Raw(account) ?? "Logged out.")));
+                break;
+            case AccountStatus.QrExpired:
+                findings.Add(For(account, SessionFinding.Of(FindingKind.LinkExpired, account.Note ?? "The code ran out before the phone linked.")));
+                break;
+            case AccountStatus.SessionCorrupt when session.Verdict == SessionVerdict.Corrupt:
+                break; // The folder's own findings say what is wrong, each with Clear session.
+            case AccountStatus.SessionCorrupt when session.Verdict == SessionVerdict.Missing:
+                findings.Add(For(account, SessionFinding.Of(FindingKind.SessionMissing, account.Note ?? "The session folder is gone.")));
+                break;
+            case AccountStatus.SessionCorrupt when session.Verdict == SessionVerdict.NoLogin:
+                findings.Add(For(account, SessionFinding.Of(FindingKind.LoginMissing, $"The engine found no usable login in generation {account.Generation} ({Raw(account)}).")));
+                break;
+            case AccountStatus.SessionCorrupt:
+                findings.Add(For(account, SessionFinding.Of(FindingKind.EngineReportedCorrupt, Raw(account) ?? "The engine reported the session as corrupt.")));
+                break;
+            default:
+                if (account.SessionLinked && session.Verdict is SessionVerdict.Missing or SessionVerdict.NoLogin)
+                {
+                    findings.Add(For(account, SessionFinding.Of(FindingKind.LoginMissing, session.Verdict == SessionVerdict.Missing
+                        ? $"The folder of generation {account.Generation} is missing or empty."
+                        : $"The folder of generation {account.Generation} holds no linked login.")));
+                }
+                else if (account.SessionLinked && session.IsValid && !inUse && !bannedNow
+                         && account.Status is AccountStatus.Disconnected or AccountStatus.Stopped or AccountStatus.GaveUp or AccountStatus.Replaced or AccountStatus.Banned)
+                {
+                    var description = AccountStatusDescription.Describe(account, now);
+                    findings.Add(For(account, SessionFinding.Of(FindingKind.NotConnected, $"The account is {description.Label.ToLowerInvariant()}: {description.WhatHappened}".TrimEnd(' ', ':')
+                        + (account.Status == AccountStatus.Replaced ? " Stop the other device or instance first." : ""))));
+                }
+
+                break;
+        }
+
+        foreach (var old in oldGenerations)
+        {
+            findings.Add(For(account, SessionFinding.Of(FindingKind.SupersededGeneration,
+                $"Generation {old.Generation}: {SessionInspector.FormatSize(old.Stats.Bytes)} in {SessionInspector.CountFiles(old.Stats.Files)}; the account is on generation {account.Generation}.")) with
+            {
+                Generation = old.Generation,
+                Path = $"{account.Id}/{old.Generation}",
+                Bytes = old.Stats.Bytes,
+            });
+        }
+
+        var sorted = SessionFinding.Sort(findings);
+        var clear = sorted.Any(f => f.Severity == FindingSeverity.Critical && f.Action == RepairAction.ClearSession);
+        var reconnect = !clear && account.SessionLinked && session.IsValid && !account.IsConnected && !inUse && !bannedNow;
+        var needsQr = clear || (!account.SessionLinked && !account.IsConnected) || (account.SessionLinked && session.Verdict is SessionVerdict.Missing or SessionVerdict.NoLogin);
+        return new AccountDiagnosis(account, session, oldGenerations, sorted, new SessionRecommendations(clear, reconnect, needsQr));
+    }
+
+    private static SessionFinding For(AccountState account, SessionFinding finding) =>
+        finding with { AccountId = account.Id, AccountName = account.Name, Path = finding.Path ?? (account.Generation >= 1 ? $"{account.Id}/{account.Generation}" : account.Id) };
+
+    private static string? Raw(AccountState account) =>
+        account.RawCode is null && account.RawText is null ? null : $"{account.RawCode}: {account.RawText}".Trim(' ', ':');
+}

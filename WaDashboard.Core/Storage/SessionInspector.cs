@@ -1,0 +1,301 @@
+using System.Globalization;
+using System.IO.Enumeration;
+using Microsoft.Extensions.Options;
+
+namespace WaDashboard.Core.Storage;
+
+/// <summary>What a format inspector adds to an inspection.</summary>
+internal sealed class InspectionBuilder(string folder, InspectionContext context, SessionStorageOptions options, IReadOnlyList<FileSystemInfo> topLevel)
+{
+    public string Folder { get; } = folder;
+    public InspectionContext Context { get; } = context;
+    public SessionStorageOptions Options { get; } = options;
+    public IReadOnlyList<FileSystemInfo> TopLevel { get; } = topLevel;
+    public List<SessionFinding> Findings { get; } = [];
+    public Dictionary<string, int> KeyFileCounts { get; } = new(StringComparer.Ordinal);
+    public List<string> StaleLocks { get; } = [];
+    public bool LoginPresent { get; set; }
+
+    public void Add(FindingKind kind, string detail, RepairAction? action = null) => Findings.Add(SessionFinding.Of(kind, detail, action));
+}
+
+/// <summary>Checks one session format; <see cref="SessionInspector"/> runs the rules common to all formats.</summary>
+internal interface IFormatInspector
+{
+    SessionFormat Format { get; }
+
+    /// <summary>Whether the folder's top-level entries look like this format.</summary>
+    bool Recognizes(IReadOnlyList<FileSystemInfo> topLevel);
+
+    void Inspect(InspectionBuilder builder, IReadOnlyList<RequiredFileCheck> required);
+}
+
+/// <summary>
+/// Inspects session folders: recognises the format (Baileys multi-file, Chromium profile, whatsmeow SQLite), lets the
+/// format's inspector check the login, then applies the configured rules — size and file-count limits, required
+/// files, temp files, trimmable caches, key-file growth — and derives the verdict from what it found. Read-only.
+/// </summary>
+public sealed class SessionInspector
+{
+    private readonly SessionStorageOptions _options;
+    private readonly IReadOnlyList<IFormatInspector> _formats;
+
+    public SessionInspector(IOptions<SessionStorageOptions> options)
+    {
+        _options = options.Value;
+        _formats = [new BaileysInspector(), new WhatsmeowSqliteInspector(), new ChromiumProfileInspector()];
+    }
+
+    public SessionStorageOptions Options => _options;
+
+    public SessionInspection Inspect(string folder, InspectionContext context)
+    {
+        var empty = new SessionInspection { Folder = folder, Exists = false, MaxSizeBytes = _options.MaxSizeBytes, MaxFileCount = _options.MaxFileCount };
+        var self = new DirectoryInfo(folder);
+        if (!self.Exists)
+        {
+            return empty;
+        }
+
+        if (FolderWalker.IsLink(self))
+        {
+            return empty with
+            {
+                Exists = true,
+                FileCount = 1,
+                Findings = [SessionFinding.Of(FindingKind.UnrecognizedContents, $"The session folder is a link to {self.LinkTarget}; links are not followed, so it was not inspected.")],
+            };
+        }
+
+        var topLevel = FolderWalker.List(folder);
+        var format = _formats.FirstOrDefault(f => f.Recognizes(topLevel))?.Format ?? SessionFormat.Unknown;
+        var builder = new InspectionBuilder(folder, context, _options, topLevel);
+
+        // One walk for the totals, the temp files and the caches' share.
+        var caches = FindCaches(folder);
+        long bytes = 0, tempBytes = 0;
+        var files = 0;
+        var temps = new List<string>();
+        foreach (var entry in FolderWalker.Walk(folder))
+        {
+            if (entry.IsDirectory)
+            {
+                continue;
+            }
+
+            files++;
+            var size = !entry.IsLink && entry.Info is FileInfo file ? LengthOf(file) : 0;
+            bytes += size;
+            if (IsTempFile(entry.Info.Name) && !caches.Any(c => entry.RelativePath.StartsWith(c + "/", StringComparison.Ordinal))
+                && context.Now - entry.Info.LastWriteTimeUtc >= _options.TempFileMinAge)
+            {
+                temps.Add(entry.RelativePath);
+                tempBytes += size;
+            }
+        }
+
+        var trimmableBytes = caches.Sum(c => FolderWalker.Measure(Path.Combine(folder, c)).Bytes);
+        var required = format == SessionFormat.Unknown ? [] : CheckRequired(folder, _options.RequiredFiles.For(format));
+
+        if (format == SessionFormat.Unknown)
+        {
+            if (files > 0)
+            {
+                builder.Add(FindingKind.UnrecognizedContents, $"{CountFiles(files)}, {FormatSize(bytes)}; none of them is creds.json, a Chromium profile or an SQLite database.");
+            }
+        }
+        else
+        {
+            _formats.First(f => f.Format == format).Inspect(builder, required);
+        }
+
+        var missing = required.Where(r => !r.Present).Select(r => r.Pattern).ToList();
+        if (missing.Count > 0 && !builder.Findings.Any(f => f.Kind is FindingKind.CredsMissing))
+        {
+            builder.Add(FindingKind.RequiredFileMissing, $"Missing: {string.Join(", ", missing)} (required for a {Describe(format)} session).");
+        }
+
+        var growth = Growth(builder.KeyFileCounts, context);
+        AddGrowthFindings(builder, growth);
+        AddLimitFindings(builder, bytes, files, trimmableBytes);
+
+        if (trimmableBytes > 0 && trimmableBytes >= _options.TrimSuggestionMB * SessionStorageOptions.BytesPerMegabyte
+            && !builder.Findings.Any(f => f.Kind is FindingKind.Oversized or FindingKind.TooManyFiles && f.Action == RepairAction.TrimCaches))
+        {
+            builder.Add(FindingKind.TrimmableCaches, $"{FormatSize(trimmableBytes)} in {string.Join(", ", caches)}.");
+        }
+
+        if (temps.Count > 0)
+        {
+            builder.Add(FindingKind.TempFiles, $"{temps.Count} temp file(s), {FormatSize(tempBytes)}, older than {_options.TempFileMinAge.TotalMinutes:0} min: {string.Join(", ", temps.Take(5))}{(temps.Count > 5 ? ", …" : "")}.");
+        }
+
+        return new SessionInspection
+        {
+            Folder = folder,
+            Exists = true,
+            Format = format,
+            SizeBytes = bytes,
+            FileCount = files,
+            MaxSizeBytes = _options.MaxSizeBytes,
+            MaxFileCount = _options.MaxFileCount,
+            RequiredFiles = required,
+            KeyFileCounts = builder.KeyFileCounts,
+            KeyFileGrowthPerDay = growth,
+            LoginPresent = builder.LoginPresent,
+            TrimmableCaches = caches,
+            TrimmableBytes = trimmableBytes,
+            StaleLocks = builder.StaleLocks,
+            TempFiles = temps,
+            TempBytes = tempBytes,
+            Findings = SessionFinding.Sort(builder.Findings),
+        };
+    }
+
+    /// <summary>The configured cache folders present in the session folder or its Default/ profile (relative paths).</summary>
+    public IReadOnlyList<string> FindCaches(string folder)
+    {
+        var found = new List<string>();
+        foreach (var cache in _options.ResolveTrimmableCaches())
+        {
+            foreach (var relative in new[] { cache, "Default/" + cache })
+            {
+                if (SessionPaths.TryRelative(folder, relative, out var path) && Directory.Exists(path) && !AnyLinkOnTheWay(folder, relative))
+                {
+                    found.Add(relative);
+                }
+            }
+        }
+
+        // A cache inside another cache is counted once, with its parent.
+        return found.Where(c => !found.Any(other => other != c && c.StartsWith(other + "/", StringComparison.Ordinal))).ToList();
+    }
+
+    public static bool IsTempFile(string name) =>
+        name.EndsWith(".tmp", StringComparison.OrdinalIgnoreCase) || name.EndsWith(".temp", StringComparison.OrdinalIgnoreCase)
+        || name.StartsWith(".tmp", StringComparison.OrdinalIgnoreCase) || name.EndsWith('~');
+
+    public static string CountFiles(int count) => count == 1 ? "1 file" : $"{count.ToString("N0", CultureInfo.InvariantCulture)} files";
+
+    /// <summary>A size for people: bytes, KB or MB (1 MB = 1,048,576 bytes, as the limits are counted).</summary>
+    public static string FormatSize(long bytes) =>
+        bytes < 1024 ? string.Create(CultureInfo.InvariantCulture, $"{bytes} bytes")
+        : bytes < SessionStorageOptions.BytesPerMegabyte ? string.Create(CultureInfo.InvariantCulture, $"{bytes / 1024.0:0.#} KB")
+        : string.Create(CultureInfo.InvariantCulture, $"{bytes / (double)SessionStorageOptions.BytesPerMegabyte:0.0} MB");
+
+    internal static string Describe(SessionFormat format) => format switch
+    {
+        SessionFormat.Baileys => "Baileys multi-file",
+        SessionFormat.ChromiumProfile => "Chromium profile (whatsapp-web.js)",
+        SessionFormat.WhatsmeowSqlite => "whatsmeow SQLite",
+        _ => "unrecognized",
+    };
+
+    private void AddLimitFindings(InspectionBuilder builder, long bytes, int files, long trimmableBytes)
+    {
+        var max = _options.MaxSizeBytes;
+        if (bytes > max)
+        {
+            var trimmingIsEnough = trimmableBytes > 0 && bytes - trimmableBytes <= max;
+            builder.Add(FindingKind.Oversized,
+                $"{FormatSize(bytes)} ({bytes.ToString("N0", CultureInfo.InvariantCulture)} bytes) is over the {_options.MaxSizeMB} MB limit " +
+                $"({max.ToString("N0", CultureInfo.InvariantCulture)} bytes)." +
+                (trimmableBytes > 0 ? $" Caches take {FormatSize(trimmableBytes)} of it{(trimmingIsEnough ? "; trimming them brings it under the limit." : ", not enough to get under the limit.")}" : ""),
+                trimmingIsEnough ? RepairAction.TrimCaches : RepairAction.ClearSession);
+        }
+
+        if (files > _options.MaxFileCount)
+        {
+            builder.Add(FindingKind.TooManyFiles,
+                $"{files.ToString("N0", CultureInfo.InvariantCulture)} files; the limit is {_options.MaxFileCount.ToString("N0", CultureInfo.InvariantCulture)}.",
+                trimmableBytes > 0 ? RepairAction.TrimCaches : RepairAction.ClearSession);
+        }
+    }
+
+    private void AddGrowthFindings(InspectionBuilder builder, IReadOnlyDictionary<string, double> growth)
+    {
+        var problems = new List<string>();
+        foreach (var (type, count) in builder.KeyFileCounts.OrderBy(p => p.Key, StringComparer.Ordinal))
+        {
+            if (count > _options.MaxKeyFilesPerType)
+            {
+                problems.Add($"{count.ToString("N0", CultureInfo.InvariantCulture)} {type} (limit {_options.MaxKeyFilesPerType.ToString("N0", CultureInfo.InvariantCulture)})");
+            }
+            else if (growth.TryGetValue(type, out var perDay) && perDay > _options.MaxKeyFileGrowthPerDay)
+            {
+                problems.Add($"{type} grows by {perDay.ToString("N0", CultureInfo.InvariantCulture)} a day (limit {_options.MaxKeyFileGrowthPerDay.ToString("N0", CultureInfo.InvariantCulture)})");
+            }
+        }
+
+        if (problems.Count > 0)
+        {
+            builder.Add(FindingKind.KeyFilesGrowing, string.Join("; ", problems) + ".");
+        }
+    }
+
+    private static IReadOnlyDictionary<string, double> Growth(IReadOnlyDictionary<string, int> counts, InspectionContext context)
+    {
+        var growth = new Dictionary<string, double>(StringComparer.Ordinal);
+        if (context.Baseline is not { } baseline || context.Now - baseline.At < TimeSpan.FromHours(1))
+        {
+            return growth;
+        }
+
+        var days = (context.Now - baseline.At).TotalDays;
+        foreach (var (type, count) in counts)
+        {
+            growth[type] = Math.Round((count - baseline.Counts.GetValueOrDefault(type)) / days, 1);
+        }
+
+        return growth;
+    }
+
+    private static List<RequiredFileCheck> CheckRequired(string folder, IReadOnlyList<string> patterns) =>
+        patterns.Select(pattern => new RequiredFileCheck(pattern, Matches(folder, pattern))).ToList();
+
+    /// <summary>Whether an entry matching the relative pattern ('*' only in the last part) exists, without following links.</summary>
+    internal static bool Matches(string folder, string pattern)
+    {
+        var parts = pattern.Split('/');
+        var parentRelative = string.Join('/', parts[..^1]);
+        var parent = folder;
+        if (parentRelative.Length > 0)
+        {
+            if (!SessionPaths.TryRelative(folder, parentRelative, out var resolved) || AnyLinkOnTheWay(folder, parentRelative))
+            {
+                return false;
+            }
+
+            parent = resolved;
+        }
+
+        return FolderWalker.List(parent).Any(e => FileSystemName.MatchesSimpleExpression(parts[^1], e.Name, ignoreCase: false));
+    }
+
+    private static bool AnyLinkOnTheWay(string folder, string relative)
+    {
+        var current = folder;
+        foreach (var part in relative.Split('/'))
+        {
+            current = Path.Combine(current, part);
+            if (FolderWalker.IsLink(new DirectoryInfo(current)))
+            {
+                return true;
+            }
+        }
+
+        return false;
+    }
+
+    private static long LengthOf(FileInfo file)
+    {
+        try
+        {
+            return file.Length;
+        }
+        catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
+        {
+            return 0;
+        }
+    }
+}

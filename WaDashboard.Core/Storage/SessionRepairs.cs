@@ -1,0 +1,205 @@
+using Microsoft.Extensions.Logging;
+
+namespace WaDashboard.Core.Storage;
+
+/// <summary>A repair of one account's session folder. Carried out by the account's supervisor, never while the session is in use.</summary>
+public abstract record FolderRepair
+{
+    /// <summary>What a person calls it.</summary>
+    public abstract string Label { get; }
+}
+
+/// <summary>Remove browser caches; the login stays.</summary>
+public sealed record TrimCaches : FolderRepair
+{
+    public override string Label => "Trimming caches";
+}
+
+/// <summary>Remove Chromium Singleton* locks left by a browser that no longer runs.</summary>
+public sealed record RemoveStaleLocks : FolderRepair
+{
+    public override string Label => "Removing the stale lock";
+}
+
+/// <summary>Remove temp files older than the configured minimum age.</summary>
+public sealed record RemoveTempFiles : FolderRepair
+{
+    public override string Label => "Removing temp files";
+}
+
+/// <summary>Put a creds.json backup back (same generation only).</summary>
+public sealed record RestoreCreds(string BackupId) : FolderRepair
+{
+    public override string Label => "Restoring creds.json";
+}
+
+/// <summary>Move an older (superseded) generation of the account into the quarantine.</summary>
+public sealed record QuarantineOldGeneration(int Generation) : FolderRepair
+{
+    public override string Label => $"Moving generation {Generation} to the quarantine";
+}
+
+/// <summary>What a repair did: whether it happened, a message for a person, and the space it freed at once.</summary>
+public sealed record RepairOutcome(bool Done, string Message, long BytesFreed = 0, int Items = 0);
+
+/// <summary>A quick look at a session folder before it is started, or after starts failed.</summary>
+public sealed record SessionFolderCheck(bool Exists, bool Corrupt, bool LoginPresent, string Detail);
+
+/// <summary>
+/// The storage side of every repair of an account's session folder: back up creds.json, then trim caches, remove
+/// stale locks or temp files, restore a backup, or move a generation into the quarantine. It does not decide
+/// whether a repair may run; the account's supervisor (or, offline, the same pure decision) does, so a folder in
+/// use is never touched.
+/// </summary>
+public sealed class SessionRepairs
+{
+    private readonly SessionFolders _folders;
+    private readonly SessionInspector _inspector;
+    private readonly SessionQuarantine _quarantine;
+    private readonly CredsBackups _backups;
+    private readonly TimeProvider _time;
+    private readonly ILogger<SessionRepairs> _logger;
+
+    public SessionRepairs(SessionFolders folders, SessionInspector inspector, SessionQuarantine quarantine, CredsBackups backups, TimeProvider time, ILogger<SessionRepairs> logger)
+    {
+        _folders = folders;
+        _inspector = inspector;
+        _quarantine = quarantine;
+        _backups = backups;
+        _time = time;
+        _logger = logger;
+    }
+
+    public SessionFolders Folders => _folders;
+
+    /// <summary>Carries out a repair on a folder not in use. Never throws for I/O problems; the outcome says what happened.</summary>
+    public RepairOutcome Run(string accountId, int generation, FolderRepair repair)
+    {
+        try
+        {
+            return repair switch
+            {
+                TrimCaches => Trim(accountId, generation),
+                RemoveStaleLocks => RemoveLocks(accountId, generation),
+                RemoveTempFiles => RemoveTemps(accountId, generation),
+                RestoreCreds restore => Restore(accountId, generation, restore.BackupId),
+                QuarantineOldGeneration old => MoveGeneration(accountId, old.Generation, "Superseded by a newer session generation"),
+                _ => new RepairOutcome(false, "Unknown repair."),
+            };
+        }
+        catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
+        {
+            _logger.LogWarning(ex, "{Repair} failed for {AccountId} generation {Generation}", repair.Label, accountId, generation);
+            return new RepairOutcome(false, $"{repair.Label} failed: {ex.Message} Nothing else was changed; try again, or check the folder's permissions.");
+        }
+    }
+
+    /// <summary>Backs up creds.json, then moves the generation's folder into the quarantine (kept for the retention period).</summary>
+    public RepairOutcome QuarantineGeneration(string accountId, int generation, string reason)
+    {
+        try
+        {
+            return MoveGeneration(accountId, generation, reason);
+        }
+        catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
+        {
+            _logger.LogWarning(ex, "Moving generation {Generation} of {AccountId} to the quarantine failed", generation, accountId);
+            return new RepairOutcome(false, $"Moving generation {generation} to the quarantine failed: {ex.Message} The folder stays where it was.");
+        }
+    }
+
+    private RepairOutcome MoveGeneration(string accountId, int generation, string reason)
+    {
+        var folder = _folders.GenerationFolder(accountId, generation);
+        if (!FolderWalker.EntryExists(folder))
+        {
+            return new RepairOutcome(true, $"Generation {generation} has no folder any more; nothing to move.");
+        }
+
+        _backups.BackUp(accountId, generation, reason);
+        var moved = _quarantine.Move([folder], "generation", reason, accountId, generation);
+        return new RepairOutcome(true,
+            $"Session generation {generation} ({SessionInspector.FormatSize(moved.Bytes)}) moved to the quarantine as {moved.EntryName}; creds.json was backed up first.",
+            0, moved.Moved);
+    }
+
+    /// <summary>A quick look for corruption (creds.json parse, SQLite quick_check); deep runs the full integrity check.</summary>
+    public SessionFolderCheck Check(string accountId, int generation, bool deep)
+    {
+        if (generation < 1)
+        {
+            return new SessionFolderCheck(false, false, false, "No session folder yet.");
+        }
+
+        var inspection = _inspector.Inspect(_folders.GenerationFolder(accountId, generation), new InspectionContext(InUse: true, _time.GetUtcNow(), Deep: deep));
+        if (inspection.Verdict == SessionVerdict.Missing)
+        {
+            return new SessionFolderCheck(false, false, false, "The session folder is missing or empty.");
+        }
+
+        var problems = inspection.Problems.ToList();
+        return problems.Count > 0
+            ? new SessionFolderCheck(true, true, inspection.LoginPresent, string.Join(" ", problems.Select(p => $"{p.Title}: {p.Detail}")))
+            : new SessionFolderCheck(true, false, inspection.LoginPresent, inspection.LoginPresent ? "The session folder holds a readable login." : "The session folder holds no linked login.");
+    }
+
+    private RepairOutcome Trim(string accountId, int generation)
+    {
+        var folder = _folders.GenerationFolder(accountId, generation);
+        var caches = _inspector.FindCaches(folder);
+        if (caches.Count == 0)
+        {
+            return new RepairOutcome(true, "There are no caches to trim.");
+        }
+
+        _backups.BackUp(accountId, generation, "trimming caches");
+        var moved = _quarantine.Move(caches.Select(c => Resolve(folder, c)).ToList(), "caches", "Caches trimmed", accountId, generation, deleteNow: true);
+        return new RepairOutcome(true,
+            $"Trimmed {moved.Moved} cache folder(s), freeing {SessionInspector.FormatSize(moved.Bytes)}; the login was not touched.", moved.Bytes, moved.Moved);
+    }
+
+    private RepairOutcome RemoveLocks(string accountId, int generation)
+    {
+        var folder = _folders.GenerationFolder(accountId, generation);
+        var locks = FolderWalker.List(folder).Where(e => ChromiumProfileInspector.LockNames.Contains(e.Name)).ToList();
+        if (locks.Count == 0)
+        {
+            return new RepairOutcome(true, "There is no browser lock to remove.");
+        }
+
+        _backups.BackUp(accountId, generation, "removing a stale lock");
+        foreach (var entry in locks)
+        {
+            // Each lock is a link (or a small file): unlinking it is atomic and never touches what it points to.
+            File.Delete(entry.FullName);
+        }
+
+        _logger.LogInformation("Removed stale browser locks {Locks} of {AccountId}", string.Join(", ", locks.Select(l => l.Name)), accountId);
+        return new RepairOutcome(true, $"Removed {string.Join(", ", locks.Select(l => l.Name))}; the next start can open the profile.", 0, locks.Count);
+    }
+
+    private RepairOutcome RemoveTemps(string accountId, int generation)
+    {
+        var folder = _folders.GenerationFolder(accountId, generation);
+        var inspection = _inspector.Inspect(folder, new InspectionContext(InUse: false, _time.GetUtcNow(), Deep: false));
+        if (inspection.TempFiles.Count == 0)
+        {
+            return new RepairOutcome(true, "There are no leftover temp files.");
+        }
+
+        _backups.BackUp(accountId, generation, "removing temp files");
+        var moved = _quarantine.Move(inspection.TempFiles.Select(t => Resolve(folder, t)).ToList(), "temp-files", "Leftover temp files removed", accountId, generation, deleteNow: true);
+        return new RepairOutcome(true, $"Removed {moved.Moved} temp file(s), freeing {SessionInspector.FormatSize(moved.Bytes)}.", moved.Bytes, moved.Moved);
+    }
+
+    private RepairOutcome Restore(string accountId, int generation, string backupId)
+    {
+        var (done, message) = _backups.Restore(accountId, generation, backupId);
+        return new RepairOutcome(done, message, 0, done ? 1 : 0);
+    }
+
+    private static string Resolve(string folder, string relative) =>
+        SessionPaths.TryRelative(folder, relative, out var path)
+            ? path
+            : throw new UnauthorizedAccessException($"'{relative}' does not stay inside the session folder.");
+}

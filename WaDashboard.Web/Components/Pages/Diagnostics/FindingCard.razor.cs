@@ -1,0 +1,28 @@
+using Microsoft.AspNetCore.Components;
+using Radzen;
+using WaDashboard.Core.Storage;
+
+namespace WaDashboard.Web.Components.Pages.Diagnostics;
+
+public partial class FindingCard
+{
+    [Parameter, EditorRequired] public SessionFinding Finding { get; set; } = default!;
+
+    /// <summary>An action is running; buttons wait.</summary>
+    [Parameter] public bool Busy { get; set; }
+
+    /// <summary>Names the account (fleet view); the account view leaves it out.</summary>
+    [Parameter] public bool ShowAccount { get; set; } = true;
+
+    [Parameter] public EventCallback<SessionFinding> OnAction { get; set; }
+
+    private string ButtonId => "fix-" + new string(Finding.Key.Select(c => char.IsAsciiLetterOrDigit(c) ? c : '-').ToArray());
+
+    private ButtonStyle ActionStyle => Finding.Action switch
+    {
+        RepairAction.ClearSession => ButtonStyle.Danger,
+        RepairAction.Reconnect => ButtonStyle.Success,
+        RepairAction.ScanQr => ButtonStyle.Primary,
+        _ => ButtonStyle.Secondary,
+    };
+}
