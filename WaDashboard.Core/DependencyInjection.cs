@@ -122,7 +122,7 @@ public static class DependencyInjection
         services.AddSingleton<FleetEvents>();
         services.AddSingleton<Health.AlertCenter>();
         services.AddSingleton<Health.FleetHealthReport>();
-        services.TryAddSingleton<Health.IStorageFindingCounts, Health.NoStorageFindings>();
+        services.AddSingleton<Health.IStorageFindingCounts, Health.StorageFindingCounts>();
         services.AddOptions<Health.AlertWebhookOptions>().Bind(configuration.GetSection(Health.AlertWebhookOptions.Section)).ValidateDataAnnotations().ValidateOnStart();
         services.AddHttpClient(nameof(Health.AlertWebhook));
         services.AddSingleton<Health.AlertWebhook>();

@@ -5,16 +5,24 @@ using WaDashboard.Core.Sessions;
 
 namespace WaDashboard.Core.Health;
 
-/// <summary>Storage findings that lower an account's health score; the storage diagnostics provide them.</summary>
+/// <summary>Storage findings that lower an account's health score, per account id.</summary>
 public interface IStorageFindingCounts
 {
-    (int Warnings, int Criticals) For(string accountId);
+    Task<IReadOnlyDictionary<string, (int Warnings, int Criticals)>> CountAsync(CancellationToken cancellationToken);
 }
 
-/// <summary>Used until a storage inspector is registered: no findings.</summary>
-public sealed class NoStorageFindings : IStorageFindingCounts
+/// <summary>The storage diagnosis of the whole fleet, counted per account and severity.</summary>
+public sealed class StorageFindingCounts(Diagnostics.StorageDiagnostics diagnostics) : IStorageFindingCounts
 {
-    public (int Warnings, int Criticals) For(string accountId) => (0, 0);
+    public async Task<IReadOnlyDictionary<string, (int Warnings, int Criticals)>> CountAsync(CancellationToken cancellationToken)
+    {
+        var diagnosis = await diagnostics.DiagnoseFleetAsync(cancellationToken);
+        return diagnosis.Findings.Where(f => f.AccountId is not null)
+            .GroupBy(f => f.AccountId!)
+            .ToDictionary(g => g.Key, g => (
+                g.Count(f => f.Severity == Storage.FindingSeverity.Warning),
+                g.Count(f => f.Severity == Storage.FindingSeverity.Critical)));
+    }
 }
 
 public sealed record AccountHealth(string AccountId, string Name, string Phone, AccountStatus Status, int Score, double Uptime24h, int Disconnects24h, int ReconnectAttempts);
@@ -48,6 +56,7 @@ public sealed class FleetHealthReport(Fleet fleet, IAccountStore store, IStorage
         var accounts = fleet.Accounts;
         var entries = await store.GetTimelineSinceAsync(since, cancellationToken);
         var byAccount = entries.GroupBy(e => e.AccountId).ToDictionary(g => g.Key, g => g.Select(e => e.Entry).OrderBy(e => e.At).ToList());
+        var findings = await storage.CountAsync(cancellationToken);
 
         var health = new List<AccountHealth>(accounts.Count);
         foreach (var account in accounts)
@@ -59,7 +68,7 @@ public sealed class FleetHealthReport(Fleet fleet, IAccountStore store, IStorage
             var atStart = account.CreatedAt > since ? AccountStatus.New : timeline.Count > 0 ? timeline[0].From : account.Status;
             var uptime = HealthScore.Uptime(atStart, timeline.Select(e => (e.At, e.To)), windowStart, now);
             var disconnects = timeline.Count(IsDisconnect);
-            var (warnings, criticals) = storage.For(account.Id);
+            var (warnings, criticals) = findings.GetValueOrDefault(account.Id);
             var score = HealthScore.Compute(new HealthInputs(uptime, disconnects, account.ReconnectAttempt, warnings, criticals));
             health.Add(new AccountHealth(account.Id, account.Name, account.Phone.Value, account.Status, score, uptime, disconnects, account.ReconnectAttempt));
         }

@@ -122,6 +122,11 @@ public sealed class FleetHealthTests : IDisposable
         Assert.InRange(scores[flaky.Id].Score, 85, 90);     // 100 × ~99.9% uptime − 10 for two disconnects
         Assert.InRange(scores[gone.Id].Uptime24h, 0.45, 0.55); // connected about half of its 4 h life
         Assert.True(scores[gone.Id].Score < scores[flaky.Id].Score);
+
+        // A critical storage finding (an unreadable creds.json on disk) costs the still-connected account 25 points.
+        Assert.True(BaileysAuthFolder.Truncate(Path.Combine(_dir.Path, "sessions", steady.Id, steady.Generation.ToString())));
+        var withFinding = await core.Services.GetRequiredService<FleetHealthReport>().BuildAsync(CancellationToken.None);
+        Assert.Equal(75, withFinding.Accounts.Single(a => a.AccountId == steady.Id).Score);
     }
 
     public void Dispose() => _dir.Dispose();
