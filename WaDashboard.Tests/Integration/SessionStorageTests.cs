@@ -273,6 +273,11 @@ public sealed class SessionStorageTests : IDisposable
         Assert.Equal(300, diagnosis.Session.KeyFileGrowthPerDay["session"]);
         var growing = Assert.Single(diagnosis.Findings, f => f.Kind == FindingKind.KeyFilesGrowing);
         Assert.Contains("session grows by 300 a day (limit 100)", growing.Detail);
+
+        // The fleet view measures against the same first snapshot.
+        var fleet = await core.Services.GetRequiredService<StorageDiagnostics>().DiagnoseFleetAsync(CancellationToken.None);
+        Assert.Equal(300, Assert.Single(fleet.Accounts).Session.KeyFileGrowthPerDay["session"]);
+        Assert.Contains(fleet.Findings, f => f.Kind == FindingKind.KeyFilesGrowing && f.AccountId == account.Id);
     }
 
     [Fact]

@@ -197,17 +197,112 @@ public sealed class SessionCleanupTests : IDisposable
         }
     }
 
-    /// <summary>The files that make up a Chromium login: everything but caches, locks and temp files.</summary>
-    private SortedDictionary<string, string> LoginFiles(string folder)
+    public static TheoryData<string> Problems() => new()
     {
-        var caches = _storage.Inspector.FindCaches(folder);
-        var all = SessionFixtures.Manifest(folder);
-        return new SortedDictionary<string, string>(all.Where(p =>
+        "truncated creds", "empty creds", "missing keys", "creds missing", "corrupt sqlite", "no login store",
+        "stale lock", "caches", "oversized by caches", "temp files",
+    };
+
+    /// <summary>Each problem's fixture, its finding's recommended repair run for real, and the folder checked again.</summary>
+    [Theory]
+    [MemberData(nameof(Problems))]
+    public void Each_problem_is_fixed_by_the_repair_its_finding_recommends(string problem)
+    {
+        var storage = new StorageStack(new SessionStorageOptions { MaxSizeMB = 1, TrimSuggestionMB = 0 });
+        try
+        {
+            var id = AccountId.New();
+            var folder = storage.Folders.GenerationFolder(id, 1);
+            Fixture(problem, folder, storage.Time.GetUtcNow());
+            var before = storage.Inspect(folder);
+            var finding = before.Findings[0];
+            var loginFiles = finding.Action == RepairAction.ClearSession ? null : LoginOf(storage, folder);
+            var whole = SessionFixtures.Manifest(folder);
+
+            var outcome = finding.Action switch
+            {
+                RepairAction.ClearSession => storage.Repairs.QuarantineGeneration(id, 1, "test"),
+                RepairAction.TrimCaches => storage.Repairs.Run(id, 1, new TrimCaches()),
+                RepairAction.RemoveStaleLock => storage.Repairs.Run(id, 1, new RemoveStaleLocks()),
+                RepairAction.RemoveTempFiles => storage.Repairs.Run(id, 1, new RemoveTempFiles()),
+                _ => throw new InvalidOperationException($"{problem}: unexpected action {finding.Action}"),
+            };
+
+            Assert.True(outcome.Done, outcome.Message);
+            var after = storage.Inspect(folder);
+            if (finding.Action == RepairAction.ClearSession)
+            {
+                // The broken session is gone from its place and whole in the quarantine, ready for a fresh link.
+                Assert.Equal(SessionVerdict.Missing, after.Verdict);
+                var entry = Assert.Single(storage.Quarantine.List());
+                Assert.Equal(whole, SessionFixtures.Manifest(Path.Combine(entry.Path, SessionQuarantine.PayloadName)));
+            }
+            else
+            {
+                // Fixed without touching the login.
+                Assert.DoesNotContain(after.Findings, f => f.Kind == finding.Kind);
+                Assert.True(after.IsValid, $"{problem}: {after.Verdict}");
+                Assert.Equal(loginFiles, LoginOf(storage, folder));
+            }
+        }
+        finally
+        {
+            storage.Dispose();
+        }
+    }
+
+    private static void Fixture(string problem, string folder, DateTimeOffset now)
+    {
+        switch (problem)
+        {
+            case "truncated creds":
+                SessionFixtures.TruncateCreds(SessionFixtures.Baileys(folder));
+                break;
+            case "empty creds":
+                SessionFixtures.EmptyCreds(SessionFixtures.Baileys(folder));
+                break;
+            case "missing keys":
+                SessionFixtures.StripKeysFromCreds(SessionFixtures.Baileys(folder));
+                break;
+            case "creds missing":
+                File.Delete(Path.Combine(SessionFixtures.Baileys(folder), "creds.json"));
+                break;
+            case "corrupt sqlite":
+                SessionFixtures.CorruptDatabase(SessionFixtures.Whatsmeow(folder, preKeys: 100, sessions: 40));
+                break;
+            case "no login store":
+                SessionFixtures.ChromiumProfile(folder, withLogin: false);
+                break;
+            case "stale lock":
+                SessionFixtures.StaleLock(SessionFixtures.ChromiumProfile(folder));
+                break;
+            case "caches":
+                SessionFixtures.ChromiumProfile(folder, cacheBytes: Megabyte / 2);
+                break;
+            case "oversized by caches":
+                SessionFixtures.ChromiumProfile(folder, cacheBytes: Megabyte + 1000);
+                break;
+            default:
+                SessionFixtures.Baileys(folder);
+                SessionFixtures.Write(Path.Combine(folder, "creds.json.tmp"), "{\"half\":");
+                SessionFixtures.Age(Path.Combine(folder, "creds.json.tmp"), TimeSpan.FromDays(1), now);
+                break;
+        }
+    }
+
+    /// <summary>The files that make up a login: everything but caches, browser locks and temp files.</summary>
+    private static SortedDictionary<string, string> LoginOf(StorageStack storage, string folder)
+    {
+        var caches = storage.Inspector.FindCaches(folder);
+        return new SortedDictionary<string, string>(SessionFixtures.Manifest(folder).Where(p =>
                 !caches.Any(c => p.Key == c || p.Key.StartsWith(c + "/", StringComparison.Ordinal))
                 && !p.Key.StartsWith("Singleton", StringComparison.Ordinal)
                 && !SessionInspector.IsTempFile(Path.GetFileName(p.Key)))
             .ToDictionary(p => p.Key, p => p.Value), StringComparer.Ordinal);
     }
+
+    /// <summary>The files that make up a login: everything but caches, browser locks and temp files.</summary>
+    private SortedDictionary<string, string> LoginFiles(string folder) => LoginOf(_storage, folder);
 
     public void Dispose() => _storage.Dispose();
 }
