@@ -78,6 +78,7 @@ public sealed class PipelineScenario : IScenario
             [
                 new Metric("events/s, saturated", "/s", saturated.Rate, raw.EventsPerSecond, Target.AtLeast(5_000, "/s")),
                 new Metric($"events/s, offered {rate:N0}/s", "/s", paced.Rate),
+                new Metric("CPU per event, saturated (all threads)", "us", saturated.CpuPerEvent),
                 new Metric("p50 to notification", "ms", paced.Notification.Percentile(50), raw.Commit.Percentile(50)),
                 new Metric("p95 to notification", "ms", paced.Notification.Percentile(95), raw.Commit.Percentile(95)),
                 new Metric("p99 to notification", "ms", paced.Notification.Percentile(99), raw.Commit.Percentile(99), Target.AtMost(20, "ms")),
@@ -96,9 +97,18 @@ public sealed class PipelineScenario : IScenario
             0);
     }
 
-    private sealed record PhaseResult(long Events, TimeSpan Elapsed, Samples Notification, Samples Commit)
+    private sealed record PhaseResult(long Events, TimeSpan Elapsed, Samples Notification, Samples Commit, TimeSpan Cpu)
     {
         public double Rate => Events / Elapsed.TotalSeconds;
+
+        /// <summary>The process's CPU time per event, in microseconds.</summary>
+        public double CpuPerEvent => Cpu.TotalMicroseconds / Math.Max(1, Events);
+    }
+
+    private static TimeSpan ProcessCpu()
+    {
+        using var self = Process.GetCurrentProcess();
+        return self.TotalProcessorTime;
     }
 
     /// <summary>Feeds engine events, one in flight per account, and times each to its commit and its notification.</summary>
@@ -144,6 +154,7 @@ public sealed class PipelineScenario : IScenario
                 }
             };
             var before = Interlocked.Read(ref _notified);
+            var cpu = ProcessCpu();
             var clock = Stopwatch.StartNew();
             for (var i = 0; i < _accounts.Count; i++)
             {
@@ -158,8 +169,9 @@ public sealed class PipelineScenario : IScenario
 
             var events = Interlocked.Read(ref _notified) - before;
             var elapsed = clock.Elapsed;
+            var used = ProcessCpu() - cpu;
             await DrainAsync(cancellationToken);
-            return new PhaseResult(duration > TimeSpan.Zero ? events : Interlocked.Read(ref _notified) - before, elapsed, notification, commit);
+            return new PhaseResult(duration > TimeSpan.Zero ? events : Interlocked.Read(ref _notified) - before, elapsed, notification, commit, used);
         }
 
         public async Task<PhaseResult> PacedAsync(double perSecond, TimeSpan duration, CancellationToken cancellationToken)
@@ -171,6 +183,7 @@ public sealed class PipelineScenario : IScenario
             _commit = commit;
             _done = free.Enqueue;
             var before = Interlocked.Read(ref _notified);
+            var cpu = ProcessCpu();
             var clock = Stopwatch.StartNew();
             var pacer = new Thread(() =>
             {
@@ -191,7 +204,7 @@ public sealed class PipelineScenario : IScenario
             await Task.Run(pacer.Join, cancellationToken);
             var elapsed = clock.Elapsed;
             await DrainAsync(cancellationToken);
-            return new PhaseResult(Interlocked.Read(ref _notified) - before, elapsed, notification, commit);
+            return new PhaseResult(Interlocked.Read(ref _notified) - before, elapsed, notification, commit, ProcessCpu() - cpu);
         }
 
         private async Task DrainAsync(CancellationToken cancellationToken)
