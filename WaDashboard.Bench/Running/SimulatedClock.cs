@@ -11,6 +11,10 @@ public sealed class SimulatedClock(DateTimeOffset start) : TimeProvider
     private readonly PriorityQueue<(ClockTimer Timer, long Version), (DateTimeOffset Due, long Sequence)> _due = new();
     private DateTimeOffset _now = start;
     private long _sequence;
+    private long _fired;
+
+    /// <summary>Timer callbacks run so far.</summary>
+    public long Fired => Interlocked.Read(ref _fired);
 
     public override DateTimeOffset GetUtcNow()
     {
@@ -96,6 +100,7 @@ public sealed class SimulatedClock(DateTimeOffset start) : TimeProvider
                 }
             }
 
+            Interlocked.Increment(ref _fired);
             timer.Fire();
         }
     }

@@ -77,9 +77,14 @@ public sealed class UiScenario : IScenario
                 new Metric("status change -> DOM, p50", "ms", live.Latency.Percentile(50), live.LoadedRoundTrip.Percentile(50)),
                 new Metric("status change -> DOM, p95", "ms", live.Latency.Percentile(95), live.LoadedRoundTrip.Percentile(95), Target.AtMost(100, "ms")),
                 new Metric("status change -> DOM, p99", "ms", live.Latency.Percentile(99), live.LoadedRoundTrip.Percentile(99)),
+                new Metric("  of which fault -> state committed, p50", "ms", live.ToCommit.Percentile(50)),
+                new Metric("  of which fault -> state committed, p95", "ms", live.ToCommit.Percentile(95)),
+                new Metric("  of which committed -> DOM, p50", "ms", live.CommitToDom.Percentile(50)),
+                new Metric("  of which committed -> DOM, p95", "ms", live.CommitToDom.Percentile(95)),
                 new Metric("circuit round trip without load, p50", "ms", live.IdleRoundTrip.Percentile(50)),
                 new Metric("faults injected per second", "/s", live.FaultsPerSecond),
                 new Metric("status changes shown per second, all tabs", "/s", live.ShownPerSecond),
+                new Metric("app CPU during the changes (one core = 100%)", "%", live.AppCpuPercent),
                 new Metric("rows in the DOM per tab", "", live.MaxRows, Goal: Target.AtMost(100, "")),
                 new Metric($"first screen with {n:N0} accounts, server time", "ms", first.ServerTime.Median, first.Bare.Median, Target.AtMost(300, "ms")),
                 new Metric($"first screen with {n:N0} accounts, first load", "ms", first.Cold),
@@ -90,6 +95,7 @@ public sealed class UiScenario : IScenario
                 $"the faults (drop, 428) go round the {live.PerTab * options.Tabs:N0} shown accounts, and each drop is followed by a reconnect (Reconnecting -> Starting -> Connected).",
                 $"Latency: from just before the fault's HTTP call to the MutationObserver of the tab seeing the row's new status (performance.timeOrigin + now, corrected by a per-tab clock " +
                 $"calibration of at most +-{live.ClockUncertainty:0.0} ms). {live.Latency.Count:N0} changes measured, {live.Missed} not seen, {live.Refused} faults refused.",
+                "The split at the commit uses the app's own log line for the change (written right after the commit, before the pages are told), on the same clock.",
                 $"Round trips: {live.LoadedRoundTrip.Count} under load, {live.IdleRoundTrip.Count} before it. The browser (all tabs) runs on the same 2 cores as the app.",
                 $"First screen: the navigation's responseStart - requestStart, median of {first.ServerTime.Count} loads after a first one; rows counted once the page is interactive.",
                 "The app runs with Simulator:StartDelay 0.1 s, Reconnect:ConnectRatePercent 25 and MaxConcurrentConnects 100 so its fleet connects in seconds, " +
@@ -114,7 +120,7 @@ public sealed class UiScenario : IScenario
 
     private sealed record LiveResult(
         Samples Latency, Samples LoadedRoundTrip, Samples IdleRoundTrip, double FaultsPerSecond, double ShownPerSecond,
-        int MaxRows, int PerTab, int Missed, int Refused, double ClockUncertainty);
+        int MaxRows, int PerTab, int Missed, int Refused, double ClockUncertainty, double AppCpuPercent, Samples ToCommit, Samples CommitToDom);
 
     private sealed record Tab(int Group, IPage Page, double Offset, double Uncertainty);
 
@@ -164,14 +170,19 @@ public sealed class UiScenario : IScenario
         using var loadOver = new CancellationTokenSource();
         var loaded = new Samples();
         var roundTrips = RoundTripsAsync(open, loaded, loadOver.Token);
+        var appCpu = app.CpuTime;
         var loadClock = Stopwatch.StartNew();
         var faults = await InjectAsync(app, targets, options.ChangesPerSecond, TimeSpan.FromSeconds(seconds), cancellationToken);
         var loadSeconds = loadClock.Elapsed.TotalSeconds;
+        var appCpuPercent = (app.CpuTime - appCpu).TotalSeconds / loadSeconds * 100;
         await loadOver.CancelAsync();
         await roundTrips;
         await Task.Delay(TimeSpan.FromSeconds(5), cancellationToken);
 
         var latency = new Samples();
+        var toCommit = new Samples();
+        var commitToDom = new Samples();
+        var committed = AppLog.StatusChanges(AppProcess.DataDirectoryIn(folder));
         var missed = 0;
         var shownChanges = 0;
         var maxRows = 0;
@@ -188,10 +199,17 @@ public sealed class UiScenario : IScenario
                 if (double.IsNaN(seen))
                 {
                     missed++;
+                    continue;
                 }
-                else
+
+                latency.Add(seen - fault.At);
+                var logged = committed.TryGetValue(fault.AccountId, out var logLines)
+                    ? logLines.Where(c => c.From == "Connected" && c.At >= fault.At - 1).Select(c => c.At).DefaultIfEmpty(double.NaN).Min()
+                    : double.NaN;
+                if (!double.IsNaN(logged))
                 {
-                    latency.Add(seen - fault.At);
+                    toCommit.Add(logged - fault.At);
+                    commitToDom.Add(seen - logged);
                 }
             }
 
@@ -200,7 +218,7 @@ public sealed class UiScenario : IScenario
 
         context.Progress($"{latency.Count} changes timed: p50 {latency.Percentile(50):0.0} ms, p95 {latency.Percentile(95):0.0} ms; round trip p50 {loaded.Percentile(50):0.0} ms");
         return new LiveResult(latency, loaded, idle, faults.Count / loadSeconds, shownChanges / loadSeconds, maxRows, perTab,
-            missed, faults.Count(f => !f.Accepted), open.Max(t => t.Uncertainty));
+            missed, faults.Count(f => !f.Accepted), open.Max(t => t.Uncertainty), appCpuPercent, toCommit, commitToDom);
     }
 
     /// <summary>Opens the Accounts page in a new tab, searches one desk, installs the observer and calibrates the tab's clock.</summary>
@@ -358,5 +376,56 @@ public sealed class UiScenario : IScenario
 
         context.Progress($"server time p50 {warm.Median:0.0} ms (first load {cold:0.0} ms); {maxRows} rows in the DOM");
         return new FirstScreen(warm, cold, bare, maxRows);
+    }
+
+    /// <summary>The status changes the app logged (its file log), per account, as epoch milliseconds on the machine's clock.</summary>
+    private static class AppLog
+    {
+        public sealed record Logged(string From, string To, double At);
+
+        public static Dictionary<string, List<Logged>> StatusChanges(string dataDirectory)
+        {
+            var byAccount = new Dictionary<string, List<Logged>>(StringComparer.Ordinal);
+            var folder = Path.Combine(dataDirectory, "logs");
+            if (!Directory.Exists(folder))
+            {
+                return byAccount;
+            }
+
+            foreach (var file in Directory.EnumerateFiles(folder, "*.log"))
+            {
+                using var stream = new FileStream(file, FileMode.Open, FileAccess.Read, FileShare.ReadWrite | FileShare.Delete);
+                using var reader = new StreamReader(stream);
+                while (reader.ReadLine() is { } line)
+                {
+                    // 2026-11-22T09:00:00.1234567+00:00 [INF] ...Fleet: [+9725******07] 86e59af85159dc89 "Connected" -> "Reconnecting" - Reason: ...
+                    var arrow = line.IndexOf(" -> ", StringComparison.Ordinal);
+                    var space = line.IndexOf(' ', StringComparison.Ordinal);
+                    if (arrow < 0 || space < 0 || !line.Contains("] ", StringComparison.Ordinal)
+                        || !DateTimeOffset.TryParse(line[..space], CultureInfo.InvariantCulture, DateTimeStyles.None, out var at))
+                    {
+                        continue;
+                    }
+
+                    var before = line[..arrow].Split(' ');
+                    var after = line[(arrow + 4)..].Split(' ', ';');
+                    if (before.Length < 2 || after.Length == 0 || before[^2].Length != 16)
+                    {
+                        continue;
+                    }
+
+                    var id = before[^2];
+                    if (!byAccount.TryGetValue(id, out var list))
+                    {
+                        byAccount[id] = list = [];
+                    }
+
+                    // Enum values are rendered quoted ("Connected") by the file log's template.
+                    list.Add(new Logged(before[^1].Trim('"'), after[0].Trim('"'), (at.UtcDateTime - DateTime.UnixEpoch).TotalMilliseconds));
+                }
+            }
+
+            return byAccount;
+        }
     }
 }

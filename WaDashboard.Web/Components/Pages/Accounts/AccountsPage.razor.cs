@@ -20,6 +20,8 @@ public partial class AccountsPage
         [AllStatuses, NeedsYou, .. Enum.GetNames<AccountStatus>()];
 
     private IReadOnlyList<AccountState> _accounts = [];
+    private IReadOnlyList<AccountState> _rows = [];
+    private FleetCounts _counts = new(0, 0, 0, 0);
     private LiveRefresh? _refresh;
     private RadzenDataGrid<AccountState>? _grid;
     private string _search = "";
@@ -52,7 +54,7 @@ public partial class AccountsPage
         {
             StateHasChanged();
             return Task.CompletedTask;
-        }, Time, TimeSpan.FromSeconds(1));
+        }, Time, TimeSpan.FromSeconds(1), LiveRefresh.FleetPageInterval);
     }
 
     protected override void OnParametersSet() => Snapshot();
@@ -63,12 +65,19 @@ public partial class AccountsPage
         return true;
     }
 
+    /// <summary>Once per render: the fleet's shared snapshot, its counts, and the rows this tab's filters keep.</summary>
     private void Snapshot()
     {
         _now = Time.GetUtcNow();
         _accounts = Fleet.Accounts;
+        _counts = FleetCounts.Of(_accounts, _now);
         _alerts = Alerts.Recent;
-        _selected.IntersectWith(_accounts.Select(a => a.Id));
+        var filter = new RowFilter(_search, _statusFilter);
+        _rows = filter.IsEmpty ? _accounts : _accounts.Where(a => filter.Matches(a, _now)).ToList();
+        if (_selected.Count > 0)
+        {
+            _selected.IntersectWith(_accounts.Select(a => a.Id));
+        }
     }
 
     private int SelectedCount => _selected.Count;
@@ -156,36 +165,41 @@ public partial class AccountsPage
 
     private void DismissAlerts() => Alerts.DismissAll();
 
-    private IEnumerable<AccountState> Rows => _accounts.Where(Matches);
+    private IReadOnlyList<AccountState> Rows => _rows;
 
-    private bool Matches(AccountState account)
+    /// <summary>The search box and the state filter, parsed once per render rather than once per account.</summary>
+    private readonly struct RowFilter
     {
-        if (_statusFilter == NeedsYou && !Describe(account).NeedsPerson)
+        private readonly string _search;
+        private readonly string _digits;
+        private readonly string _status;
+
+        public RowFilter(string search, string status)
         {
-            return false;
+            _search = search.Trim();
+            _digits = new string(_search.Where(char.IsAsciiDigit).ToArray());
+            _status = status;
         }
 
-        if (_statusFilter is not (AllStatuses or NeedsYou) && account.Status.ToString() != _statusFilter)
-        {
-            return false;
-        }
+        public bool IsEmpty => _search.Length == 0 && _status == AllStatuses;
 
-        var search = _search.Trim();
-        if (search.Length == 0)
+        public bool Matches(AccountState account, DateTimeOffset now)
         {
-            return true;
-        }
+            if (_status == NeedsYou && !AccountStatusDescription.Describe(account, now).NeedsPerson)
+            {
+                return false;
+            }
 
-        var digits = new string(search.Where(char.IsAsciiDigit).ToArray());
-        return account.Name.Contains(search, StringComparison.OrdinalIgnoreCase)
-               || (digits.Length > 0 && account.Phone.Digits.Contains(digits, StringComparison.Ordinal));
+            if (_status is not (AllStatuses or NeedsYou) && account.Status.ToString() != _status)
+            {
+                return false;
+            }
+
+            return _search.Length == 0
+                   || account.Name.Contains(_search, StringComparison.OrdinalIgnoreCase)
+                   || (_digits.Length > 0 && account.Phone.Digits.Contains(_digits, StringComparison.Ordinal));
+        }
     }
-
-    private int Count(AccountStatus status) => _accounts.Count(a => a.Status == status);
-
-    private int CountReconnecting => _accounts.Count(a => a.Status is AccountStatus.Reconnecting || (a.Status == AccountStatus.Starting && a.ReconnectAttempt > 0));
-
-    private int CountNeedsPerson => _accounts.Count(a => Describe(a).NeedsPerson);
 
     private AccountStatusDescription Describe(AccountState account) => AccountStatusDescription.Describe(account, _now);
 
