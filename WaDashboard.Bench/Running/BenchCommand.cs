@@ -54,10 +54,15 @@ public static class BenchCommand
             {
                 await output.WriteLineAsync($"\n-- {scenario.Name} --");
                 var clock = Stopwatch.StartNew();
+                var loadBefore = LoadAverage();
                 try
                 {
                     var report = await scenario.RunAsync(context, cancellationToken);
-                    report = report with { Seconds = clock.Elapsed.TotalSeconds };
+                    report = report with
+                    {
+                        Seconds = clock.Elapsed.TotalSeconds,
+                        Notes = [.. report.Notes, $"Machine load (1-minute load average, {machine.Cores} cores): {loadBefore} when the scenario started, {LoadAverage()} when it ended."],
+                    };
                     reports.Add(report);
                     await output.WriteLineAsync(ResultTable.Render(report));
                 }
@@ -82,6 +87,19 @@ public static class BenchCommand
         await output.WriteLineAsync(Summary(full));
         await output.WriteLineAsync($"JSON written to {Path.GetFullPath(options.JsonPath)}");
         return failures.Count == 0 ? Completed : ScenarioFailed;
+    }
+
+    /// <summary>The 1-minute load average, to tell a quiet machine from a busy one when reading the numbers.</summary>
+    private static string LoadAverage()
+    {
+        try
+        {
+            return File.Exists("/proc/loadavg") ? File.ReadAllText("/proc/loadavg").Split(' ')[0] : "unknown";
+        }
+        catch (IOException)
+        {
+            return "unknown";
+        }
     }
 
     private static IEnumerable<IScenario> Create(IEnumerable<string> names)

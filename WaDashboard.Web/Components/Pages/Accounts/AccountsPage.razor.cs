@@ -29,6 +29,13 @@ public partial class AccountsPage
     private DateTimeOffset _now;
     private readonly HashSet<string> _selected = new(StringComparer.Ordinal);
     private IReadOnlyList<Alert> _alerts = [];
+
+    // What the grid showed when it last rendered, to tell whether a fleet change concerns it.
+    private readonly Dictionary<string, AccountState> _shown = new(StringComparer.Ordinal);
+    private long _gridVersion;
+    private IReadOnlyList<AccountState> _gridRows = [];
+    private DateTimeOffset _gridRenderedAt;
+    private bool _liveRender;
     private string? _message;
     private bool _busy;
 
@@ -52,16 +59,77 @@ public partial class AccountsPage
         _canOperate = await Actions.CanAsync(_user, Policies.Operate);
         _refresh = new LiveRefresh(Events, e => e is AccountChanged or AccountRemoved or AlertRaised or AlertsDismissed, InvokeAsync, () =>
         {
+            _liveRender = true;
             StateHasChanged();
+            _liveRender = false;
             return Task.CompletedTask;
         }, Time, TimeSpan.FromSeconds(1), LiveRefresh.FleetPageInterval);
     }
 
-    protected override void OnParametersSet() => Snapshot();
+    protected override void OnParametersSet()
+    {
+        Snapshot();
+        RenderGrid();
+    }
 
+    /// <summary>
+    /// Every render refreshes the summary and the alerts. The grid re-renders for anything a person did, and for a
+    /// fleet change only when a row it shows changed, the rows it filters changed in number, or its "ago" times are a
+    /// second old: with many tabs open, a change re-renders the grid of the tabs that show that account, not of all.
+    /// </summary>
     protected override bool ShouldRender()
     {
         Snapshot();
+        if (!_liveRender || GridIsStale())
+        {
+            RenderGrid();
+        }
+
+        return true;
+    }
+
+    private bool GridIsStale()
+    {
+        if (_now - _gridRenderedAt >= TimeSpan.FromSeconds(1) || !SameAccounts(_rows, _gridRows))
+        {
+            return true;
+        }
+
+        foreach (var (id, shown) in _shown)
+        {
+            if (!ReferenceEquals(Fleet.Get(id), shown))
+            {
+                return true;
+            }
+        }
+
+        return false;
+    }
+
+    private void RenderGrid()
+    {
+        _gridVersion++;
+        _gridRows = _rows;
+        _gridRenderedAt = _now;
+        _shown.Clear();
+    }
+
+    /// <summary>The same accounts in the same order (their states may differ).</summary>
+    private static bool SameAccounts(IReadOnlyList<AccountState> a, IReadOnlyList<AccountState> b)
+    {
+        if (a.Count != b.Count)
+        {
+            return false;
+        }
+
+        for (var i = 0; i < a.Count; i++)
+        {
+            if (!string.Equals(a[i].Id, b[i].Id, StringComparison.Ordinal))
+            {
+                return false;
+            }
+        }
+
         return true;
     }
 
@@ -205,10 +273,11 @@ public partial class AccountsPage
 
     private void OnSearchInput(ChangeEventArgs e) => _search = e.Value?.ToString() ?? "";
 
-    private static void OnRowRender(RowRenderEventArgs<AccountState> args)
+    private void OnRowRender(RowRenderEventArgs<AccountState> args)
     {
         if (args.Data is { } account)
         {
+            _shown[account.Id] = account;
             args.Attributes["data-account-id"] = account.Id;
             args.Attributes["data-phone"] = account.Phone.Value;
         }
