@@ -73,7 +73,7 @@ public static class DependencyInjection
             var connectionString = string.IsNullOrWhiteSpace(persistence.ConnectionString)
                 ? new SqliteConnectionStringBuilder { DataSource = Path.Combine(storage.ResolveDataDirectory(), "wadashboard.db") }.ToString()
                 : persistence.ConnectionString;
-            options.UseSqlite(connectionString);
+            options.UseSqlite(connectionString).AddInterceptors(new SqliteBusyTimeout(TimeSpan.FromSeconds(5)));
         });
         services.AddHostedService<DatabaseInitializer>();
         services.AddSingleton<Audit.AuditLog>();

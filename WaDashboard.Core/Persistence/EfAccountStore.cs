@@ -1,6 +1,7 @@
 using System.Threading.Channels;
 using Microsoft.Data.Sqlite;
 using Microsoft.EntityFrameworkCore;
+using Microsoft.EntityFrameworkCore.Storage;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
@@ -139,32 +140,47 @@ public sealed class EfAccountStore : BackgroundService, IAccountStore
         }
     }
 
+    /// <summary>
+    /// One transaction for the whole batch: each account's latest state is written once, then the timeline entries in
+    /// the order they happened. A change for an account deleted meanwhile is dropped (its update finds no row).
+    /// Plain prepared statements built from the model, so a batch of hundreds costs little more than the rows themselves.
+    /// </summary>
     private async Task CommitAsync(List<PendingWrite> batch)
     {
-        await using var db = await _contexts.CreateDbContextAsync();
-        var ids = batch.Select(b => b.State.Id).Distinct().ToList();
-        var existing = (await db.Accounts.Where(a => ids.Contains(a.Id)).Select(a => a.Id).ToListAsync()).ToHashSet();
-        var latest = new Dictionary<string, AccountState>();
+        var latest = new Dictionary<string, AccountState>(StringComparer.Ordinal);
         foreach (var item in batch)
         {
-            if (!existing.Contains(item.State.Id))
-            {
-                continue; // deleted meanwhile
-            }
-
             latest[item.State.Id] = item.State;
-            if (item.Entry is { } entry)
+        }
+
+        await using var db = await _contexts.CreateDbContextAsync();
+        await using var transaction = await db.Database.BeginTransactionAsync();
+        var dbTransaction = transaction.GetDbTransaction();
+        var existing = new HashSet<string>(StringComparer.Ordinal);
+        using (var update = RowStatements<AccountRecord>.Update(db, dbTransaction))
+        {
+            foreach (var state in latest.Values)
             {
-                db.Timeline.Add(entry.ToRecord(item.State.Id));
+                if (await update.ExecuteAsync(state.ToRecord(), CancellationToken.None) > 0)
+                {
+                    existing.Add(state.Id);
+                }
             }
         }
 
-        foreach (var state in latest.Values)
+        if (batch.Any(item => item.Entry is not null && existing.Contains(item.State.Id)))
         {
-            db.Accounts.Update(state.ToRecord());
+            using var insert = RowStatements<TimelineEntryRecord>.Insert(db, dbTransaction);
+            foreach (var item in batch)
+            {
+                if (item.Entry is { } entry && existing.Contains(item.State.Id))
+                {
+                    await insert.ExecuteAsync(entry.ToRecord(item.State.Id), CancellationToken.None);
+                }
+            }
         }
 
-        await db.SaveChangesAsync();
+        await transaction.CommitAsync();
     }
 
     public override async Task StopAsync(CancellationToken cancellationToken)

@@ -24,6 +24,21 @@ public sealed class Fleet
     private readonly SupervisorServices _services;
     private readonly ILogger<Fleet> _logger;
 
+    // Oldest first; replaced (never changed in place) when an account is added or removed.
+    private AccountSupervisor[] _ordered = [];
+
+    // Bumped by every change of any account; a snapshot is reused until the next one.
+    private long _version;
+    private Snapshot? _snapshot;
+
+    private sealed record Snapshot(long Version, IReadOnlyList<AccountState> Accounts);
+
+    private static readonly IComparer<AccountSupervisor> Oldest = Comparer<AccountSupervisor>.Create((a, b) =>
+    {
+        var byTime = a.State.CreatedAt.CompareTo(b.State.CreatedAt);
+        return byTime != 0 ? byTime : string.CompareOrdinal(a.AccountId, b.AccountId);
+    });
+
     public Fleet(
         IWhatsAppEngine engine,
         IAccountStore store,
@@ -39,15 +54,45 @@ public sealed class Fleet
     {
         _logger = logger;
         _services = new SupervisorServices(engine, store, events, deadlines, gate, folders, repairs, time, reconnect.Value, supervision.Value, logger);
+        events.Subscribe(e =>
+        {
+            if (e is AccountChanged or AccountRemoved)
+            {
+                Interlocked.Increment(ref _version);
+            }
+        });
     }
 
     public IWhatsAppEngine Engine => _services.Engine;
 
     public int Count => _supervisors.Count;
 
-    /// <summary>A snapshot of every account, oldest first.</summary>
-    public IReadOnlyList<AccountState> Accounts =>
-        _supervisors.Values.Select(s => s.State).OrderBy(s => s.CreatedAt).ThenBy(s => s.Id, StringComparer.Ordinal).ToList();
+    /// <summary>
+    /// A snapshot of every account, oldest first. Taken once per change of the fleet and shared by every caller until
+    /// the next change, so many open pages reading it cost one copy, not one sort each.
+    /// </summary>
+    public IReadOnlyList<AccountState> Accounts
+    {
+        get
+        {
+            var version = Interlocked.Read(ref _version);
+            if (Volatile.Read(ref _snapshot) is { } cached && cached.Version == version)
+            {
+                return cached.Accounts;
+            }
+
+            var ordered = Volatile.Read(ref _ordered);
+            var states = new AccountState[ordered.Length];
+            for (var i = 0; i < ordered.Length; i++)
+            {
+                states[i] = ordered[i].State;
+            }
+
+            // A change racing with this copy bumps the version after it, so the next caller copies again.
+            Volatile.Write(ref _snapshot, new Snapshot(version, states));
+            return states;
+        }
+    }
 
     public AccountState? Get(string accountId) => _supervisors.TryGetValue(accountId, out var s) ? s.State : null;
 
@@ -75,8 +120,10 @@ public sealed class Fleet
         var accounts = await _services.Store.LoadAllAsync(cancellationToken);
         foreach (var account in accounts)
         {
-            Register(account);
+            Register(account, ordered: false);
         }
+
+        Reorder();
 
         _logger.LogInformation("Supervising {Count} accounts", accounts.Count);
         foreach (var supervisor in _supervisors.Values)
@@ -150,6 +197,8 @@ public sealed class Fleet
             }
 
             _idsByPhone.TryRemove(supervisor.State.Phone.Value, out _);
+            Volatile.Write(ref _ordered, Array.FindAll(_ordered, s => !ReferenceEquals(s, supervisor)));
+            Interlocked.Increment(ref _version);
             _services.Gate.FleetSize = _supervisors.Count;
             await supervisor.StopAsync();
             await _services.Engine.StopSessionAsync(accountId, cancellationToken);
@@ -215,10 +264,34 @@ public sealed class Fleet
         }
     }
 
-    private void Register(AccountState account)
+    /// <param name="ordered">Insert it in order now; false when many are registered at once and <see cref="Reorder"/> follows.</param>
+    private void Register(AccountState account, bool ordered = true)
     {
-        _supervisors[account.Id] = new AccountSupervisor(account, _services, _stopping.Token);
+        var supervisor = new AccountSupervisor(account, _services, _stopping.Token);
+        _supervisors[account.Id] = supervisor;
         _idsByPhone[account.Phone.Value] = account.Id;
+        if (ordered)
+        {
+            // A new account is usually the newest: the search lands at the end and the copy is one array's length.
+            var current = _ordered;
+            var at = Array.BinarySearch(current, supervisor, Oldest);
+            at = at < 0 ? ~at : at;
+            var next = new AccountSupervisor[current.Length + 1];
+            Array.Copy(current, next, at);
+            next[at] = supervisor;
+            Array.Copy(current, at, next, at + 1, current.Length - at);
+            Volatile.Write(ref _ordered, next);
+            Interlocked.Increment(ref _version);
+        }
+
         _services.Gate.FleetSize = _supervisors.Count;
+    }
+
+    private void Reorder()
+    {
+        var all = _supervisors.Values.ToArray();
+        Array.Sort(all, Oldest);
+        Volatile.Write(ref _ordered, all);
+        Interlocked.Increment(ref _version);
     }
 }

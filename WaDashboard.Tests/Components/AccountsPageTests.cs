@@ -4,6 +4,7 @@ using Bunit.TestDoubles;
 using Microsoft.Data.Sqlite;
 using Microsoft.Extensions.DependencyInjection;
 using Radzen;
+using Radzen.Blazor;
 using WaDashboard.Core.Accounts;
 using WaDashboard.Core.Engines;
 using WaDashboard.Core.Engines.Simulator;
@@ -120,6 +121,31 @@ public sealed class AccountsPageTests : IAsyncLifetime
             Assert.Equal("0", Summary(cut, "connected"));
             Assert.Equal("1", Summary(cut, "needs-you"));
         }, RenderPatience);
+    }
+
+    [Fact]
+    public async Task A_change_to_an_account_the_grid_does_not_show_updates_the_summary_alone_and_a_shown_one_re_renders_the_grid()
+    {
+        var shown = await _core.AddConnectedAsync("+972506000031", "Front desk");
+        var hidden = await _core.AddConnectedAsync("+972506000032", "Back office");
+        var cut = _context.RenderComponent<AccountsPage>();
+        cut.Find("#account-filter").Input("Front");
+        cut.WaitForAssertion(() => Assert.Equal([shown.Id], cut.FindAll("#accounts-grid tr[data-account-id]").Select(r => r.GetAttribute("data-account-id"))),
+            RenderPatience);
+        var grid = cut.FindComponent<RadzenDataGrid<AccountState>>();
+        var gridRenders = grid.RenderCount;
+
+        Assert.Null(_core.Simulator.InjectFault(hidden.Id, new SimulatorFault(SimulatorFaultKind.Drop)));
+        cut.WaitForAssertion(() => Assert.Equal("1", Summary(cut, "reconnecting")), RenderPatience);
+        Assert.Equal(gridRenders, grid.RenderCount);
+
+        Assert.Null(_core.Simulator.InjectFault(shown.Id, new SimulatorFault(SimulatorFaultKind.Drop)));
+        cut.WaitForAssertion(() =>
+        {
+            AssertRow(cut, shown.Id, "Reconnecting", "Reconnecting", "Connection lost", "Automatic attempt 1 in");
+            Assert.Equal("2", Summary(cut, "reconnecting"));
+        }, RenderPatience);
+        Assert.True(grid.RenderCount > gridRenders);
     }
 
     [Fact]

@@ -20,6 +20,8 @@ public partial class AccountsPage
         [AllStatuses, NeedsYou, .. Enum.GetNames<AccountStatus>()];
 
     private IReadOnlyList<AccountState> _accounts = [];
+    private IReadOnlyList<AccountState> _rows = [];
+    private FleetCounts _counts = new(0, 0, 0, 0);
     private LiveRefresh? _refresh;
     private RadzenDataGrid<AccountState>? _grid;
     private string _search = "";
@@ -28,6 +30,13 @@ public partial class AccountsPage
     private readonly HashSet<string> _selected = new(StringComparer.Ordinal);
     private IReadOnlyList<Alert> _alerts = [];
     private IReadOnlyDictionary<string, int> _queueDepths = new Dictionary<string, int>();
+
+    // What the grid showed when it last rendered, to tell whether a fleet change concerns it.
+    private readonly Dictionary<string, AccountState> _shown = new(StringComparer.Ordinal);
+    private long _gridVersion;
+    private IReadOnlyList<AccountState> _gridRows = [];
+    private DateTimeOffset _gridRenderedAt;
+    private bool _liveRender;
     private string? _message;
     private bool _busy;
 
@@ -52,26 +61,94 @@ public partial class AccountsPage
         _canOperate = await Actions.CanAsync(_user, Policies.Operate);
         _refresh = new LiveRefresh(Events, e => e is AccountChanged or AccountRemoved or AlertRaised or AlertsDismissed, InvokeAsync, () =>
         {
+            _liveRender = true;
             StateHasChanged();
+            _liveRender = false;
             return Task.CompletedTask;
-        }, Time, TimeSpan.FromSeconds(1));
+        }, Time, TimeSpan.FromSeconds(1), LiveRefresh.FleetPageInterval);
     }
 
-    protected override void OnParametersSet() => Snapshot();
+    protected override void OnParametersSet()
+    {
+        Snapshot();
+        RenderGrid();
+    }
 
+    /// <summary>
+    /// Every render refreshes the summary and the alerts. The grid re-renders for anything a person did, and for a
+    /// fleet change only when a row it shows changed, the rows it filters changed in number, or its "ago" times are a
+    /// second old: with many tabs open, a change re-renders the grid of the tabs that show that account, not of all.
+    /// </summary>
     protected override bool ShouldRender()
     {
         Snapshot();
+        if (!_liveRender || GridIsStale())
+        {
+            RenderGrid();
+        }
+
         return true;
     }
 
+    private bool GridIsStale()
+    {
+        if (_now - _gridRenderedAt >= TimeSpan.FromSeconds(1) || !SameAccounts(_rows, _gridRows))
+        {
+            return true;
+        }
+
+        foreach (var (id, shown) in _shown)
+        {
+            if (!ReferenceEquals(Fleet.Get(id), shown))
+            {
+                return true;
+            }
+        }
+
+        return false;
+    }
+
+    private void RenderGrid()
+    {
+        _gridVersion++;
+        _gridRows = _rows;
+        _gridRenderedAt = _now;
+        _shown.Clear();
+    }
+
+    /// <summary>The same accounts in the same order (their states may differ).</summary>
+    private static bool SameAccounts(IReadOnlyList<AccountState> a, IReadOnlyList<AccountState> b)
+    {
+        if (a.Count != b.Count)
+        {
+            return false;
+        }
+
+        for (var i = 0; i < a.Count; i++)
+        {
+            if (!string.Equals(a[i].Id, b[i].Id, StringComparison.Ordinal))
+            {
+                return false;
+            }
+        }
+
+        return true;
+    }
+
+    /// <summary>Once per render: the fleet's shared snapshot, its counts, and the rows this tab's filters keep.</summary>
     private void Snapshot()
     {
         _now = Time.GetUtcNow();
         _accounts = Fleet.Accounts;
+        _counts = FleetCounts.Of(_accounts, _now);
         _alerts = Alerts.Recent;
         _queueDepths = Outbox.QueueDepths;
-        _selected.IntersectWith(_accounts.Select(a => a.Id));
+        var filter = new RowFilter(_search, _statusFilter);
+        _rows = filter.IsEmpty ? _accounts : _accounts.Where(a => filter.Matches(a, _now)).ToList();
+        if (_selected.Count > 0)
+        {
+            _selected.IntersectWith(_accounts.Select(a => a.Id));
+        }
     }
 
     private int SelectedCount => _selected.Count;
@@ -159,47 +236,53 @@ public partial class AccountsPage
 
     private void DismissAlerts() => Alerts.DismissAll();
 
-    private IEnumerable<AccountState> Rows => _accounts.Where(Matches);
+    private IReadOnlyList<AccountState> Rows => _rows;
 
-    private bool Matches(AccountState account)
+    /// <summary>The search box and the state filter, parsed once per render rather than once per account.</summary>
+    private readonly struct RowFilter
     {
-        if (_statusFilter == NeedsYou && !Describe(account).NeedsPerson)
+        private readonly string _search;
+        private readonly string _digits;
+        private readonly string _status;
+
+        public RowFilter(string search, string status)
         {
-            return false;
+            _search = search.Trim();
+            _digits = new string(_search.Where(char.IsAsciiDigit).ToArray());
+            _status = status;
         }
 
-        if (_statusFilter is not (AllStatuses or NeedsYou) && account.Status.ToString() != _statusFilter)
-        {
-            return false;
-        }
+        public bool IsEmpty => _search.Length == 0 && _status == AllStatuses;
 
-        var search = _search.Trim();
-        if (search.Length == 0)
+        public bool Matches(AccountState account, DateTimeOffset now)
         {
-            return true;
-        }
+            if (_status == NeedsYou && !AccountStatusDescription.Describe(account, now).NeedsPerson)
+            {
+                return false;
+            }
 
-        var digits = new string(search.Where(char.IsAsciiDigit).ToArray());
-        return account.Name.Contains(search, StringComparison.OrdinalIgnoreCase)
-               || (digits.Length > 0 && account.Phone.Digits.Contains(digits, StringComparison.Ordinal));
+            if (_status is not (AllStatuses or NeedsYou) && account.Status.ToString() != _status)
+            {
+                return false;
+            }
+
+            return _search.Length == 0
+                   || account.Name.Contains(_search, StringComparison.OrdinalIgnoreCase)
+                   || (_digits.Length > 0 && account.Phone.Digits.Contains(_digits, StringComparison.Ordinal));
+        }
     }
 
     private int QueueDepth(AccountState account) => _queueDepths.TryGetValue(account.Id, out var n) ? n : 0;
-
-    private int Count(AccountStatus status) => _accounts.Count(a => a.Status == status);
-
-    private int CountReconnecting => _accounts.Count(a => a.Status is AccountStatus.Reconnecting || (a.Status == AccountStatus.Starting && a.ReconnectAttempt > 0));
-
-    private int CountNeedsPerson => _accounts.Count(a => Describe(a).NeedsPerson);
 
     private AccountStatusDescription Describe(AccountState account) => AccountStatusDescription.Describe(account, _now);
 
     private void OnSearchInput(ChangeEventArgs e) => _search = e.Value?.ToString() ?? "";
 
-    private static void OnRowRender(RowRenderEventArgs<AccountState> args)
+    private void OnRowRender(RowRenderEventArgs<AccountState> args)
     {
         if (args.Data is { } account)
         {
+            _shown[account.Id] = account;
             args.Attributes["data-account-id"] = account.Id;
             args.Attributes["data-phone"] = account.Phone.Value;
         }

@@ -1,0 +1,83 @@
+namespace WaDashboard.Bench.Running;
+
+/// <summary>Where the repository and the app's executable are, from the bench's own binaries.</summary>
+public static class RepositoryLayout
+{
+#if DEBUG
+    public const string Configuration = "Debug";
+#else
+    public const string Configuration = "Release";
+#endif
+
+    /// <summary>The folder holding WaDashboard.sln, walking up from the bench's binaries, then from the current folder.</summary>
+    public static string Root()
+    {
+        foreach (var start in new[] { AppContext.BaseDirectory, Environment.CurrentDirectory })
+        {
+            for (var folder = new DirectoryInfo(start); folder is not null; folder = folder.Parent)
+            {
+                if (File.Exists(Path.Combine(folder.FullName, "WaDashboard.sln")))
+                {
+                    return folder.FullName;
+                }
+            }
+        }
+
+        throw new InvalidOperationException($"No WaDashboard.sln above {AppContext.BaseDirectory} or {Environment.CurrentDirectory}; run the bench from the repository.");
+    }
+
+    public static string WebContentRoot() => Path.Combine(Root(), "WaDashboard.Web");
+
+    /// <summary>The app's executable built in the same configuration as the bench (the bench's project builds it).</summary>
+    public static string WebExecutable()
+    {
+        var output = Path.Combine(WebContentRoot(), "bin", Configuration, "net8.0");
+        var executable = Directory.Exists(output)
+            ? Directory.EnumerateDirectories(output)
+                .Select(runtimeFolder => Path.Combine(runtimeFolder, "WaDashboard.Web"))
+                .FirstOrDefault(File.Exists)
+            : null;
+        return executable ?? throw new InvalidOperationException(
+            $"The WaDashboard.Web executable is not under {output}/<runtime>/. Build the bench in {Configuration} (dotnet build -c {Configuration} WaDashboard.Bench); it builds the app too.");
+    }
+
+    /// <summary>The commit the bench runs on, read from .git without running git.</summary>
+    public static string Commit()
+    {
+        try
+        {
+            var git = Path.Combine(Root(), ".git");
+            if (File.Exists(git))
+            {
+                // A worktree: ".git" is a file naming the real git folder.
+                git = File.ReadAllText(git).Trim().Replace("gitdir:", "", StringComparison.Ordinal).Trim();
+            }
+
+            var head = File.ReadAllText(Path.Combine(git, "HEAD")).Trim();
+            if (!head.StartsWith("ref:", StringComparison.Ordinal))
+            {
+                return head[..Math.Min(12, head.Length)];
+            }
+
+            var reference = head[4..].Trim();
+            var commonFile = Path.Combine(git, "commondir");
+            var common = File.Exists(commonFile) ? Path.GetFullPath(Path.Combine(git, File.ReadAllText(commonFile).Trim())) : git;
+            foreach (var folder in new[] { git, common })
+            {
+                var path = Path.Combine(folder, reference);
+                if (File.Exists(path))
+                {
+                    return File.ReadAllText(path).Trim()[..12];
+                }
+            }
+
+            var packed = Path.Combine(common, "packed-refs");
+            var line = File.Exists(packed) ? File.ReadLines(packed).FirstOrDefault(l => l.EndsWith(" " + reference, StringComparison.Ordinal)) : null;
+            return line is null ? "unknown" : line[..12];
+        }
+        catch (Exception ex) when (ex is IOException or UnauthorizedAccessException or InvalidOperationException or ArgumentException)
+        {
+            return "unknown";
+        }
+    }
+}

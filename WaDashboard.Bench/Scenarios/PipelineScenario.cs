@@ -1,0 +1,364 @@
+using System.Diagnostics;
+using Microsoft.Data.Sqlite;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.DependencyInjection.Extensions;
+using WaDashboard.Bench.Reporting;
+using WaDashboard.Bench.Running;
+using WaDashboard.Bench.Seeding;
+using WaDashboard.Core.Accounts;
+using WaDashboard.Core.Engines;
+using WaDashboard.Core.Sessions;
+
+namespace WaDashboard.Bench.Scenarios;
+
+/// <summary>
+/// Engine events through supervisor, database and UI notification, in the real Core on a real SQLite file: events/s
+/// with the pipeline saturated, then p50/p95/p99 latency to commit and to notification at the target rate.
+/// Floor: raw SQLite writes of the same rows (one account update and one timeline insert per event) on the same disk.
+/// </summary>
+public sealed class PipelineScenario : IScenario
+{
+    private const int Generation = 1;
+    private const int MaxBatch = 500;
+
+    public string Name => "pipeline";
+
+    public async Task<ScenarioReport> RunAsync(BenchContext context, CancellationToken cancellationToken)
+    {
+        var options = context.Options;
+        var n = options.Accounts;
+        var folder = context.NewFolder("pipeline");
+        var data = AppProcess.DataDirectoryIn(folder);
+        // Accounts whose link is being finished: a SessionConnected connects them, then they alternate.
+        var shape = new SeedShape { Status = AccountStatus.Reconnecting, Linked = false, WriteFolders = false };
+        context.Progress($"seeding {n:N0} accounts");
+        var accounts = await FleetSeed.SeedAsync(data, n, shape, cancellationToken);
+
+        var engine = new ScriptedEngine();
+        engine.ReportLive(accounts.Select(a => a.Id), Generation);
+        var settings = new Dictionary<string, string?>
+        {
+            // The bench drops the same accounts again and again: the loop breaker would pause them.
+            ["Reconnect:LoopMaxDisconnects"] = "1000",
+            // No reconnect deadline comes due during the run: every state change comes from an engine event.
+            ["Reconnect:BaseDelay"] = "01:00:00",
+            ["Reconnect:MaxDelay"] = "01:00:00",
+        };
+        var phaseSeconds = options.PipelineSeconds;
+        PhaseResult saturated, paced;
+        long strayStarts;
+        await using (var host = CoreHost.Build(data, settings, logFile: Path.Combine(data, "logs", "wadashboard.log"), replace: services =>
+                     {
+                         services.Replace(ServiceDescriptor.Singleton<IWhatsAppEngine>(engine));
+                         CommitWatch.Register(services);
+                     }))
+        {
+            await host.StartAsync(cancellationToken);
+            var driver = new Driver(accounts, engine, host.Events, host.Services.GetRequiredService<CommitWatch>());
+            context.Progress("warming up (one event per account)");
+            await driver.ClosedLoopAsync(TimeSpan.Zero, cancellationToken);
+            context.Progress($"saturated: every account has an event in flight, for {phaseSeconds:0} s");
+            saturated = await driver.ClosedLoopAsync(TimeSpan.FromSeconds(phaseSeconds), cancellationToken);
+            context.Progress($"{saturated.Rate:N0} events/s; paced at {options.PipelineRate:N0} events/s for {phaseSeconds:0} s");
+            paced = await driver.PacedAsync(options.PipelineRate, TimeSpan.FromSeconds(phaseSeconds), cancellationToken);
+            strayStarts = engine.Starts;
+        }
+
+        context.Discard(folder);
+
+        context.Progress("floor: raw SQLite writes of the same rows");
+        var rawFolder = context.NewFolder("pipeline-raw");
+        var rawEvents = (int)Math.Clamp(saturated.Events, 10_000, 200_000);
+        var raw = await RawSqlite.MeasureAsync(AppProcess.DataDirectoryIn(rawFolder), n, shape, rawEvents, MaxBatch, singles: 500, cancellationToken);
+        context.Discard(rawFolder);
+
+        var rate = options.PipelineRate;
+        return new ScenarioReport(Name, $"engine events -> supervisor -> SQLite -> UI notification, {n:N0} accounts", n,
+            $"raw SQLite writes of the same rows on the same disk: {MaxBatch} events per transaction for the rate, one event per transaction for the latency",
+            [
+                new Metric("events/s, saturated", "/s", saturated.Rate, raw.EventsPerSecond, Target.AtLeast(5_000, "/s")),
+                new Metric($"events/s, offered {rate:N0}/s", "/s", paced.Rate),
+                new Metric("CPU per event, saturated (all threads)", "us", saturated.CpuPerEvent),
+                new Metric("p50 to notification", "ms", paced.Notification.Percentile(50), raw.Commit.Percentile(50)),
+                new Metric("p95 to notification", "ms", paced.Notification.Percentile(95), raw.Commit.Percentile(95)),
+                new Metric("p99 to notification", "ms", paced.Notification.Percentile(99), raw.Commit.Percentile(99), Target.AtMost(20, "ms")),
+                new Metric("p50 to commit", "ms", paced.Commit.Percentile(50), raw.Commit.Percentile(50)),
+                new Metric("p95 to commit", "ms", paced.Commit.Percentile(95), raw.Commit.Percentile(95)),
+                new Metric("p99 to commit", "ms", paced.Commit.Percentile(99), raw.Commit.Percentile(99)),
+            ],
+            [
+                "Each event is a status change the UI must see: SessionConnected (-> Connected) and SessionDisconnected 428 (-> Reconnecting) alternate per account; " +
+                "each commits one account row and one timeline row, then AccountChanged is published to FleetEvents, where pages subscribe.",
+                "Events enter where a real engine's do (the engine's event channel, pumped by the fleet); the product's batched writer, transitions and file log run as in the app.",
+                $"Latency is measured at {rate:N0} offered events/s ({paced.Notification.Count:N0} samples); 'saturated' keeps one event in flight per account.",
+                "The loop breaker is raised and the reconnect delay set to 1 h so that every change comes from an engine event " +
+                $"(reconnect deadlines that still came due: {strayStarts}).",
+            ],
+            0);
+    }
+
+    private sealed record PhaseResult(long Events, TimeSpan Elapsed, Samples Notification, Samples Commit, TimeSpan Cpu)
+    {
+        public double Rate => Events / Elapsed.TotalSeconds;
+
+        /// <summary>The process's CPU time per event, in microseconds.</summary>
+        public double CpuPerEvent => Cpu.TotalMicroseconds / Math.Max(1, Events);
+    }
+
+    private static TimeSpan ProcessCpu()
+    {
+        using var self = Process.GetCurrentProcess();
+        return self.TotalProcessorTime;
+    }
+
+    /// <summary>Feeds engine events, one in flight per account, and times each to its commit and its notification.</summary>
+    private sealed class Driver
+    {
+        private const int None = -1;
+        private readonly IReadOnlyList<SeededAccount> _accounts;
+        private readonly Dictionary<string, int> _index;
+        private readonly long[] _emittedAt;
+        private readonly int[] _expected;
+        private readonly bool[] _connected;
+        private readonly ScriptedEngine _engine;
+        private Samples? _notification;
+        private Samples? _commit;
+        private Action<int>? _done;
+        private long _notified;
+        private int _outstanding;
+
+        public Driver(IReadOnlyList<SeededAccount> accounts, ScriptedEngine engine, FleetEvents events, CommitWatch commits)
+        {
+            _accounts = accounts;
+            _engine = engine;
+            _index = accounts.ToDictionary(a => a.Id, a => a.Index, StringComparer.Ordinal);
+            _emittedAt = new long[accounts.Count];
+            _expected = Enumerable.Repeat(None, accounts.Count).ToArray();
+            _connected = new bool[accounts.Count];
+            commits.Committed = OnCommitted;
+            events.Subscribe(OnEvent);
+        }
+
+        public async Task<PhaseResult> ClosedLoopAsync(TimeSpan duration, CancellationToken cancellationToken)
+        {
+            var running = duration > TimeSpan.Zero ? 1 : 0;
+            var notification = new Samples();
+            var commit = new Samples();
+            _notification = notification;
+            _commit = commit;
+            _done = i =>
+            {
+                if (Volatile.Read(ref running) == 1)
+                {
+                    Emit(i);
+                }
+            };
+            var before = Interlocked.Read(ref _notified);
+            var cpu = ProcessCpu();
+            var clock = Stopwatch.StartNew();
+            for (var i = 0; i < _accounts.Count; i++)
+            {
+                Emit(i);
+            }
+
+            if (duration > TimeSpan.Zero)
+            {
+                await Task.Delay(duration, cancellationToken);
+                Volatile.Write(ref running, 0);
+            }
+
+            var events = Interlocked.Read(ref _notified) - before;
+            var elapsed = clock.Elapsed;
+            var used = ProcessCpu() - cpu;
+            await DrainAsync(cancellationToken);
+            return new PhaseResult(duration > TimeSpan.Zero ? events : Interlocked.Read(ref _notified) - before, elapsed, notification, commit, used);
+        }
+
+        public async Task<PhaseResult> PacedAsync(double perSecond, TimeSpan duration, CancellationToken cancellationToken)
+        {
+            var free = new System.Collections.Concurrent.ConcurrentQueue<int>(Enumerable.Range(0, _accounts.Count));
+            var notification = new Samples();
+            var commit = new Samples();
+            _notification = notification;
+            _commit = commit;
+            _done = free.Enqueue;
+            var before = Interlocked.Read(ref _notified);
+            var cpu = ProcessCpu();
+            var clock = Stopwatch.StartNew();
+            var pacer = new Thread(() =>
+            {
+                long emitted = 0;
+                while (clock.Elapsed < duration && !cancellationToken.IsCancellationRequested)
+                {
+                    var due = (long)(clock.Elapsed.TotalSeconds * perSecond);
+                    while (emitted < due && free.TryDequeue(out var i))
+                    {
+                        Emit(i);
+                        emitted++;
+                    }
+
+                    Thread.Sleep(1);
+                }
+            }) { IsBackground = true, Name = "bench pacer", Priority = ThreadPriority.AboveNormal };
+            pacer.Start();
+            await Task.Run(pacer.Join, cancellationToken);
+            var elapsed = clock.Elapsed;
+            await DrainAsync(cancellationToken);
+            return new PhaseResult(Interlocked.Read(ref _notified) - before, elapsed, notification, commit, ProcessCpu() - cpu);
+        }
+
+        private async Task DrainAsync(CancellationToken cancellationToken)
+        {
+            var patience = Stopwatch.StartNew();
+            while (Volatile.Read(ref _outstanding) > 0)
+            {
+                if (patience.Elapsed > TimeSpan.FromMinutes(2))
+                {
+                    throw new TimeoutException($"{_outstanding} engine events were never published as a state change within 2 minutes.");
+                }
+
+                await Task.Delay(10, cancellationToken);
+            }
+        }
+
+        private void Emit(int i)
+        {
+            var account = _accounts[i];
+            var connect = !_connected[i];
+            Interlocked.Increment(ref _outstanding);
+            Volatile.Write(ref _expected[i], (int)(connect ? AccountStatus.Connected : AccountStatus.Reconnecting));
+            _emittedAt[i] = Stopwatch.GetTimestamp();
+            _engine.Emit(connect
+                ? new SessionConnected(account.Id, Generation, $"{account.Digits}@s.whatsapp.net", "Simulated phone")
+                : new SessionDisconnected(account.Id, Generation, "428", "Connection Closed"));
+        }
+
+        private void OnCommitted(AccountState state)
+        {
+            if (_index.TryGetValue(state.Id, out var i) && Volatile.Read(ref _expected[i]) == (int)state.Status)
+            {
+                _commit?.Add(Stopwatch.GetElapsedTime(_emittedAt[i]).TotalMilliseconds);
+            }
+        }
+
+        private void OnEvent(FleetEvent fleetEvent)
+        {
+            if (fleetEvent is not AccountChanged { State: var state } || !_index.TryGetValue(state.Id, out var i)
+                || Volatile.Read(ref _expected[i]) != (int)state.Status)
+            {
+                return;
+            }
+
+            _notification?.Add(Stopwatch.GetElapsedTime(_emittedAt[i]).TotalMilliseconds);
+            _connected[i] = state.Status == AccountStatus.Connected;
+            Volatile.Write(ref _expected[i], None);
+            Interlocked.Increment(ref _notified);
+            Interlocked.Decrement(ref _outstanding);
+            _done?.Invoke(i);
+        }
+    }
+
+    /// <summary>The floor: the same rows written with plain prepared statements, no ORM, no supervisor, no events.</summary>
+    private static class RawSqlite
+    {
+        public static async Task<(double EventsPerSecond, Samples Commit)> MeasureAsync(
+            string dataDirectory, int n, SeedShape shape, int events, int batch, int singles, CancellationToken cancellationToken)
+        {
+            var accounts = await FleetSeed.SeedAsync(dataDirectory, n, shape, cancellationToken);
+            await using var connection = new SqliteConnection(new SqliteConnectionStringBuilder { DataSource = FleetSeed.DatabasePath(dataDirectory) }.ToString());
+            await connection.OpenAsync(cancellationToken);
+            using var update = connection.CreateCommand();
+            update.CommandText = """
+                UPDATE Accounts SET Name = $name, Phone = $phone, CreatedAt = $created, Status = $status, StatusSince = $since, Reason = $reason,
+                    RawCode = $code, RawText = $text, Generation = 1, SessionLinked = 1, LinkedJid = $jid, PushName = 'Simulated phone',
+                    ReconnectAttempt = $attempt, NextAttemptAt = $next, FailingSince = $failing, BannedUntil = NULL, AutoReconnectPaused = 0, Note = $note
+                WHERE Id = $id
+                """;
+            using var insert = connection.CreateCommand();
+            insert.CommandText = """
+                INSERT INTO TimelineEntries (AccountId, At, FromStatus, ToStatus, Reason, RawCode, RawText, Note, NextAttemptAt)
+                VALUES ($id, $at, $from, $to, $reason, $code, $text, $note, $next)
+                """;
+            foreach (var name in new[] { "$name", "$phone", "$created", "$status", "$since", "$reason", "$code", "$text", "$jid", "$attempt", "$next", "$failing", "$note", "$id" })
+            {
+                update.Parameters.Add(new SqliteParameter { ParameterName = name });
+            }
+
+            foreach (var name in new[] { "$id", "$at", "$from", "$to", "$reason", "$code", "$text", "$note", "$next" })
+            {
+                insert.Parameters.Add(new SqliteParameter { ParameterName = name });
+            }
+
+            update.Prepare();
+            insert.Prepare();
+            var counter = 0;
+
+            void Write(SqliteTransaction transaction)
+            {
+                var account = accounts[counter % accounts.Count];
+                var connect = counter / accounts.Count % 2 == 0;
+                counter++;
+                var now = DateTimeOffset.UtcNow.UtcTicks;
+                object reason = connect ? DBNull.Value : "ConnectionLost";
+                object code = connect ? DBNull.Value : "428";
+                object text = connect ? DBNull.Value : "Connection Closed";
+                object next = connect ? DBNull.Value : now + TimeSpan.TicksPerHour / 2;
+                var note = connect ? "Connected." : "Connection lost: automatic reconnect attempt 1 in 1800 s (no QR needed).";
+                update.Transaction = transaction;
+                Set(update, "$name", account.Name);
+                Set(update, "$phone", account.Phone);
+                Set(update, "$created", FleetSeed.Epoch.UtcTicks);
+                Set(update, "$status", connect ? "Connected" : "Reconnecting");
+                Set(update, "$since", now);
+                Set(update, "$reason", reason);
+                Set(update, "$code", code);
+                Set(update, "$text", text);
+                Set(update, "$jid", $"{account.Digits}@s.whatsapp.net");
+                Set(update, "$attempt", connect ? 0 : 1);
+                Set(update, "$next", next);
+                Set(update, "$failing", connect ? DBNull.Value : now);
+                Set(update, "$note", note);
+                Set(update, "$id", account.Id);
+                update.ExecuteNonQuery();
+                insert.Transaction = transaction;
+                Set(insert, "$id", account.Id);
+                Set(insert, "$at", now);
+                Set(insert, "$from", connect ? "Reconnecting" : "Connected");
+                Set(insert, "$to", connect ? "Connected" : "Reconnecting");
+                Set(insert, "$reason", reason);
+                Set(insert, "$code", code);
+                Set(insert, "$text", text);
+                Set(insert, "$note", note);
+                Set(insert, "$next", next);
+                insert.ExecuteNonQuery();
+            }
+
+            var clock = Stopwatch.StartNew();
+            for (var written = 0; written < events; written += batch)
+            {
+                using var transaction = connection.BeginTransaction();
+                for (var j = 0; j < batch && written + j < events; j++)
+                {
+                    Write(transaction);
+                }
+
+                transaction.Commit();
+            }
+
+            var rate = events / clock.Elapsed.TotalSeconds;
+            var commit = new Samples();
+            for (var i = 0; i < singles; i++)
+            {
+                var start = Stopwatch.GetTimestamp();
+                using var transaction = connection.BeginTransaction();
+                Write(transaction);
+                transaction.Commit();
+                commit.Add(Stopwatch.GetElapsedTime(start).TotalMilliseconds);
+            }
+
+            return (rate, commit);
+        }
+
+        private static void Set(SqliteCommand command, string name, object value) => command.Parameters[name].Value = value;
+    }
+}

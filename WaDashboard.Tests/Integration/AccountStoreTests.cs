@@ -1,0 +1,121 @@
+using Microsoft.Data.Sqlite;
+using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.Logging.Abstractions;
+using Microsoft.Extensions.Options;
+using WaDashboard.Core.Accounts;
+using WaDashboard.Core.Persistence;
+using WaDashboard.Core.Reconnect;
+using WaDashboard.Tests.Support;
+
+namespace WaDashboard.Tests.Integration;
+
+/// <summary>The batched state writer on a real SQLite file migrated by the product's migrations.</summary>
+public sealed class AccountStoreTests : IDisposable
+{
+    private static readonly DateTimeOffset T0 = new(2026, 11, 22, 9, 0, 0, TimeSpan.Zero);
+    private readonly TempDirectory _dir = new("store");
+
+    [Fact]
+    public async Task One_batch_keeps_each_account_s_latest_state_and_every_timeline_entry_in_order_and_drops_changes_of_a_removed_account()
+    {
+        var factory = await MigratedAsync();
+        var store = new EfAccountStore(factory, Options.Create(new PersistenceOptions()), NullLogger<EfAccountStore>.Instance);
+        var clinic = Account("+972501234567", "Clinic");
+        var shop = Account("+972501234568", "Shop");
+        var gone = Account("+972501234569", "Gone");
+        foreach (var account in new[] { clinic, shop, gone })
+        {
+            await store.AddAsync(account, Entry(T0, AccountStatus.New, AccountStatus.New, "Account added."), CancellationToken.None);
+        }
+
+        await store.DeleteAsync(gone.Id, CancellationToken.None);
+
+        // Queued before the writer runs, so they are committed as one batch.
+        var reconnecting = clinic with
+        {
+            Status = AccountStatus.Reconnecting,
+            StatusSince = T0.AddSeconds(2),
+            Reason = DisconnectReason.ConnectionLost,
+            RawCode = "428",
+            RawText = "Connection Closed",
+            Generation = 1,
+            SessionLinked = true,
+            ReconnectAttempt = 1,
+            NextAttemptAt = T0.AddSeconds(2).AddTicks(1234567),
+            FailingSince = T0.AddSeconds(2),
+            Note = "Connection lost: automatic reconnect attempt 1 in 1.2 s (no QR needed).",
+        };
+        var saves = new[]
+        {
+            store.SaveAsync(clinic with { Status = AccountStatus.Connected, StatusSince = T0.AddSeconds(1), Generation = 1, SessionLinked = true, Note = "Connected." },
+                Entry(T0.AddSeconds(1), AccountStatus.Starting, AccountStatus.Connected, "Connected."), CancellationToken.None),
+            store.SaveAsync(shop with { Status = AccountStatus.Banned, BannedUntil = T0.AddDays(2), Note = "Banned." },
+                Entry(T0.AddSeconds(1), AccountStatus.New, AccountStatus.Banned, "Banned."), CancellationToken.None),
+            store.SaveAsync(gone with { Status = AccountStatus.Starting }, Entry(T0.AddSeconds(1), AccountStatus.New, AccountStatus.Starting, "Too late."), CancellationToken.None),
+            store.SaveAsync(reconnecting, Entry(T0.AddSeconds(2), AccountStatus.Connected, AccountStatus.Reconnecting, reconnecting.Note) with
+            {
+                Reason = DisconnectReason.ConnectionLost,
+                RawCode = "428",
+                RawText = "Connection Closed",
+                NextAttemptAt = reconnecting.NextAttemptAt,
+            }, CancellationToken.None),
+            store.SaveAsync(reconnecting with { Note = "Same state, new note." }, null, CancellationToken.None),
+        };
+        Assert.All(saves, s => Assert.False(s.IsCompleted));
+
+        await store.StartAsync(CancellationToken.None);
+        await Task.WhenAll(saves).WaitAsync(TimeSpan.FromSeconds(15));
+        await store.StopAsync(CancellationToken.None);
+
+        var loaded = (await store.LoadAllAsync(CancellationToken.None)).ToDictionary(a => a.Id);
+        Assert.Equal(new[] { clinic.Id, shop.Id }.Order(), loaded.Keys.Order());
+        Assert.Equal(reconnecting with { Note = "Same state, new note." }, loaded[clinic.Id]);
+        Assert.Equal(AccountStatus.Banned, loaded[shop.Id].Status);
+        Assert.Equal(T0.AddDays(2), loaded[shop.Id].BannedUntil);
+        Assert.Null(loaded[shop.Id].NextAttemptAt);
+
+        var timeline = await store.GetTimelineAsync(clinic.Id, 10, CancellationToken.None);
+        Assert.Equal([AccountStatus.Reconnecting, AccountStatus.Connected, AccountStatus.New], timeline.Select(e => e.To));
+        Assert.Equal(DisconnectReason.ConnectionLost, timeline[0].Reason);
+        Assert.Equal("428", timeline[0].RawCode);
+        Assert.Equal(reconnecting.NextAttemptAt, timeline[0].NextAttemptAt);
+        Assert.Empty(await store.GetTimelineAsync(gone.Id, 10, CancellationToken.None));
+    }
+
+    private async Task<IDbContextFactory<WaDashboardDbContext>> MigratedAsync()
+    {
+        var options = new DbContextOptionsBuilder<WaDashboardDbContext>()
+            .UseSqlite($"Data Source={Path.Combine(_dir.Path, "wadashboard.db")}")
+            .Options;
+        await using (var db = new WaDashboardDbContext(options))
+        {
+            await db.Database.MigrateAsync();
+        }
+
+        return new Contexts(options);
+    }
+
+    private static AccountState Account(string phone, string name) => new()
+    {
+        Id = AccountId.New(),
+        Name = name,
+        Phone = PhoneNumber.Parse(phone),
+        CreatedAt = T0,
+        StatusSince = T0,
+        Note = "Added.",
+    };
+
+    private static TimelineEntry Entry(DateTimeOffset at, AccountStatus from, AccountStatus to, string? note) =>
+        new(at, from, to, null, null, null, note, null);
+
+    private sealed class Contexts(DbContextOptions<WaDashboardDbContext> options) : IDbContextFactory<WaDashboardDbContext>
+    {
+        public WaDashboardDbContext CreateDbContext() => new(options);
+    }
+
+    public void Dispose()
+    {
+        SqliteConnection.ClearAllPools();
+        _dir.Dispose();
+    }
+}
