@@ -28,7 +28,9 @@ public sealed class FleetSnapshotTests : IDisposable
         // After a restart the accounts come back in the same order, loaded in one go.
         await using var restarted = await CoreHarness.StartAsync(_dir.Path, time);
         var fleet = restarted.Fleet;
-        await restarted.AdvanceUntilAsync(first, s => s.Status == AccountStatus.Connected, "Connected after the restart");
+        // The stored status reads Connected before the restore ran: wait for the session the restore brings back.
+        await restarted.AdvanceUntilAsync(first, s => s.Status == AccountStatus.Connected
+            && restarted.Simulator.GetSessionAsync(first, CancellationToken.None).Result is { Connected: true }, "Connected after the restart, with a live session");
         var snapshot = fleet.Accounts;
         Assert.Equal([first, second, third], snapshot.Select(a => a.Id));
         Assert.Same(snapshot, fleet.Accounts);
