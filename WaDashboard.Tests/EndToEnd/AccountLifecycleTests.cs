@@ -17,6 +17,8 @@ public sealed partial class AccountLifecycleTests : EndToEndTest
         await Expect(accounts.NoAccounts).ToBeVisibleAsync();
 
         await accounts.AddAccountButton.ClickAsync();
+        // The dialog focuses its first field once it has opened; filling before that lets the focus move mid-typing.
+        await Expect(accounts.NameInput).ToBeFocusedAsync();
         await accounts.NameInput.FillAsync(Name);
         await accounts.PhoneInput.FillAsync(TypedPhone);
         await Expect(accounts.PhoneError).ToHaveCountAsync(0);
@@ -78,6 +80,8 @@ public sealed partial class AccountLifecycleTests : EndToEndTest
     {
         var accounts = new AccountsScreen(await Browser.OpenAsync(App.BaseUrl, AccountsScreen.InteractiveSelector));
         await accounts.AddAccountButton.ClickAsync();
+        // The dialog focuses its first field once it has opened; filling before that lets the focus move mid-typing.
+        await Expect(accounts.NameInput).ToBeFocusedAsync();
         await accounts.NameInput.FillAsync(Name);
         await accounts.PhoneInput.FillAsync("0501234567");
 
