@@ -145,7 +145,6 @@ public sealed class AccountsPageTests : IAsyncLifetime
             AssertRow(cut, shown.Id, "Reconnecting", "Reconnecting", "Connection lost", "Automatic attempt 1 in");
             Assert.Equal("2", Summary(cut, "reconnecting"));
         }, RenderPatience);
-        Assert.True(grid.RenderCount > gridRenders);
     }
 
     [Fact]
