@@ -10,11 +10,15 @@ accounts=${1:-1000}
 port=5299
 work=$(mktemp -d)
 base="http://127.0.0.1:$port"
+key="measure-$(head -c 24 /dev/urandom | od -An -tx1 | tr -d ' \n')"
 export Storage__DataDirectory="$work/data" LogFiles__Enabled=false Simulator__StartDelay=00:00:00.050 HOME="$work"
+# An admin API key from configuration, as automation uses; pages need a signed-in user, so the first page served is the sign-in page.
+export Security__ApiKeys__measure__Key="$key" Security__ApiKeys__measure__Role=Admin
+api() { curl -fs -H "X-Api-Key: $key" "$@"; }
 
 wait_for_page() {
   local start=$1
-  until curl -fs -o /dev/null "$base/"; do sleep 0.05; done
+  until curl -fs -o /dev/null "$base/account/login"; do sleep 0.05; done
   echo $(( $(date +%s%N) / 1000000 - start ))
 }
 
@@ -39,22 +43,22 @@ warm=$(wait_for_page "$start")
 echo "first page served: cold (restore+build+start) ${cold} ms, warm (built) ${warm} ms"
 
 echo "== memory with $accounts simulated accounts connected =="
-idle=$(curl -fs "$base/api/diagnostics/process?collect=true")
+idle=$(api "$base/api/diagnostics/process?collect=true")
 for i in $(seq 1 "$accounts"); do
-  printf '{"name":"Bench %d","phone":"+9725%08d"}' "$i" "$i" | curl -fs -o /dev/null -H 'content-type: application/json' -d @- "$base/api/accounts"
+  printf '{"name":"Bench %d","phone":"+9725%08d"}' "$i" "$i" | api -o /dev/null -H 'content-type: application/json' -d @- "$base/api/accounts"
 done
 for i in $(seq 1 "$accounts"); do
   phone=$(printf '%%2B9725%08d' "$i")
-  curl -fs -o /dev/null -X POST -H 'content-type: application/json' -d '{"mode":"qr"}' "$base/api/accounts/$phone/link" || true
+  api -o /dev/null -X POST -H 'content-type: application/json' -d '{"mode":"qr"}' "$base/api/accounts/$phone/link" || true
 done
-until [ "$(curl -fs "$base/api/accounts" | grep -o '"status":"AwaitingQrScan"' | wc -l)" -ge "$accounts" ]; do sleep 0.5; done
+until [ "$(api "$base/api/accounts" | grep -o '"status":"AwaitingQrScan"' | wc -l)" -ge "$accounts" ]; do sleep 0.5; done
 for i in $(seq 1 "$accounts"); do
   phone=$(printf '%%2B9725%08d' "$i")
-  curl -fs -o /dev/null -X POST "$base/api/simulator/accounts/$phone/scan"
+  api -o /dev/null -X POST "$base/api/simulator/accounts/$phone/scan"
 done
-until [ "$(curl -fs "$base/api/diagnostics/process" | sed -E 's/.*"connected":([0-9]+).*/\1/')" -ge "$accounts" ]; do sleep 0.5; done
+until [ "$(api "$base/api/diagnostics/process" | sed -E 's/.*"connected":([0-9]+).*/\1/')" -ge "$accounts" ]; do sleep 0.5; done
 sleep 2
-loaded=$(curl -fs "$base/api/diagnostics/process?collect=true")
+loaded=$(api "$base/api/diagnostics/process?collect=true")
 stop_app $pid
 
 field() { sed -E "s/.*\"$2\":([0-9.]+).*/\1/" <<<"$1"; }
