@@ -73,7 +73,7 @@ public static class DependencyInjection
             var connectionString = string.IsNullOrWhiteSpace(persistence.ConnectionString)
                 ? new SqliteConnectionStringBuilder { DataSource = Path.Combine(storage.ResolveDataDirectory(), "wadashboard.db") }.ToString()
                 : persistence.ConnectionString;
-            options.UseSqlite(connectionString).AddInterceptors(new SqliteBusyTimeout(TimeSpan.FromSeconds(5)));
+            options.UseSqlite(connectionString).AddInterceptors(new SqliteConnectionSettings(busyTimeout: TimeSpan.FromSeconds(5)));
         });
         services.AddHostedService<DatabaseInitializer>();
         services.AddSingleton<Audit.AuditLog>();
@@ -81,6 +81,7 @@ public static class DependencyInjection
         services.AddSingleton<SessionSnapshotStore>();
         services.AddSingleton<IAccountStore>(sp => sp.GetRequiredService<EfAccountStore>());
         services.AddHostedService(sp => sp.GetRequiredService<EfAccountStore>());
+        services.AddHostedService<WalCheckpointer>();
         return services;
     }
 

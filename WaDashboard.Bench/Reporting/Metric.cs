@@ -13,7 +13,7 @@ public enum TargetKind
     AtLeastShareOfFloor,
 }
 
-/// <summary>A target from the issue, checked against a measured value.</summary>
+/// <summary>A performance target, checked against a measured value.</summary>
 public sealed record Target(TargetKind Kind, double Limit, string Text)
 {
     public static Target AtMost(double limit, string unit) => new(TargetKind.AtMost, limit, $"<= {Format(limit)} {unit}".TrimEnd());
@@ -45,7 +45,7 @@ public sealed record Target(TargetKind Kind, double Limit, string Text)
     };
 }
 
-/// <summary>One line of a scenario's table: the product's value, the floor's beside it, and the target if the issue sets one.</summary>
+/// <summary>One line of a scenario's table: the product's value, the floor's beside it, and the target if there is one.</summary>
 public sealed record Metric(
     string Name,
     string Unit,

@@ -28,6 +28,7 @@ public sealed partial class AppProcess : IAsyncDisposable
     private const int SigTerm = 15;
     private readonly ConcurrentQueue<string> _output = new();
     private readonly Process _process;
+    private string? _setupLink;
 
     private AppProcess(Process process, Uri baseUrl, string apiKey)
     {
@@ -155,14 +156,11 @@ public sealed partial class AppProcess : IAsyncDisposable
         }
     }
 
-    /// <summary>The one-time first-admin link the app printed on its console.</summary>
-    public Uri SetupLink()
-    {
-        var match = SetupLinkPattern().Matches(string.Join('\n', _output)).LastOrDefault();
-        return match is null
-            ? throw new InvalidOperationException($"The app printed no setup link.\n{OutputTail()}")
-            : new Uri(match.Value);
-    }
+    /// <summary>The one-time first-admin link the app printed on its console (kept however much it printed after).</summary>
+    public Uri SetupLink() =>
+        Volatile.Read(ref _setupLink) is { } link
+            ? new Uri(link)
+            : throw new InvalidOperationException($"The app printed no setup link.\n{OutputTail()}");
 
     public string OutputTail(int lines = 40) =>
         $"--- last lines of the app's output ---\n{string.Join('\n', _output.ToArray().TakeLast(lines))}";
@@ -172,6 +170,11 @@ public sealed partial class AppProcess : IAsyncDisposable
         if (line is null)
         {
             return;
+        }
+
+        if (SetupLinkPattern().Match(line) is { Success: true } setup)
+        {
+            Volatile.Write(ref _setupLink, setup.Value);
         }
 
         _output.Enqueue(line);

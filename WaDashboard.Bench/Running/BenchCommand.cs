@@ -68,7 +68,7 @@ public static class BenchCommand
                 }
                 catch (Exception ex) when (ex is not OperationCanceledException || !cancellationToken.IsCancellationRequested)
                 {
-                    failures.Add($"{scenario.Name}: {ex.GetType().Name}: {ex.Message}");
+                    failures.Add($"{scenario.Name}: {ex.GetType().Name}: {ex.Message.Split('\n')[0]}");
                     await output.WriteLineAsync($"== {scenario.Name}: FAILED TO RUN after {clock.Elapsed.TotalSeconds:0.0} s ==\n{ex}");
                 }
             }

@@ -49,7 +49,7 @@ public static class RepositoryLayout
             var git = Path.Combine(Root(), ".git");
             if (File.Exists(git))
             {
-                // A worktree: ".git" is a file naming the real git folder.
+                // A linked checkout: ".git" is a file naming the real git folder.
                 git = File.ReadAllText(git).Trim().Replace("gitdir:", "", StringComparison.Ordinal).Trim();
             }
 

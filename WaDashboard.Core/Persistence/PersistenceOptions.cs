@@ -11,4 +11,8 @@ public sealed class PersistenceOptions
     /// <summary>The state writer commits up to this many changes in one transaction.</summary>
     [System.ComponentModel.DataAnnotations.Range(1, 10_000)]
     public int MaxBatch { get; set; } = 500;
+
+    /// <summary>How often the write-ahead log is copied back into the database, beside the writers.</summary>
+    [System.ComponentModel.DataAnnotations.Range(typeof(TimeSpan), "00:00:00.100", "01:00:00")]
+    public TimeSpan CheckpointInterval { get; set; } = TimeSpan.FromSeconds(1);
 }

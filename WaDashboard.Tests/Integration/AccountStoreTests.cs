@@ -1,5 +1,6 @@
 using Microsoft.Data.Sqlite;
 using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging.Abstractions;
 using Microsoft.Extensions.Options;
 using WaDashboard.Core.Accounts;
@@ -80,6 +81,28 @@ public sealed class AccountStoreTests : IDisposable
         Assert.Equal("428", timeline[0].RawCode);
         Assert.Equal(reconnecting.NextAttemptAt, timeline[0].NextAttemptAt);
         Assert.Empty(await store.GetTimelineAsync(gone.Id, 10, CancellationToken.None));
+    }
+
+    [Fact]
+    public async Task Connections_wait_for_a_busy_write_lock_themselves_no_commit_checkpoints_and_a_stop_leaves_the_log_empty()
+    {
+        var data = Path.Combine(_dir.Path, "core");
+        await using (var core = await CoreHarness.StartAsync(data))
+        {
+            await core.AddConnectedAsync("+972501234567");
+            await using var db = await core.Services.GetRequiredService<IDbContextFactory<WaDashboardDbContext>>().CreateDbContextAsync();
+            await db.Database.OpenConnectionAsync();
+            await using var pragma = db.Database.GetDbConnection().CreateCommand();
+            pragma.CommandText = "PRAGMA busy_timeout";
+            Assert.Equal(5000L, await pragma.ExecuteScalarAsync());
+            pragma.CommandText = "PRAGMA wal_autocheckpoint";
+            Assert.Equal(0L, await pragma.ExecuteScalarAsync());
+            pragma.CommandText = "PRAGMA journal_mode";
+            Assert.Equal("wal", await pragma.ExecuteScalarAsync());
+            Assert.True(new FileInfo(Path.Combine(data, "wadashboard.db-wal")).Length > 0);
+        }
+
+        Assert.Equal(0, new FileInfo(Path.Combine(data, "wadashboard.db-wal")) is { Exists: true } wal ? wal.Length : 0);
     }
 
     private async Task<IDbContextFactory<WaDashboardDbContext>> MigratedAsync()
