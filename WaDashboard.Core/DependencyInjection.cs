@@ -97,14 +97,46 @@ public static class DependencyInjection
             }
         });
         services.AddSingleton<SimulatorEngine>();
+        services.AddGateways(configuration);
+        // Each account's calls go to the worker it is placed on (the simulator or a gateway server).
+        services.AddSingleton(sp =>
+        {
+            var fleet = new Lazy<Fleet>(sp.GetRequiredService<Fleet>);
+            var workers = new List<Engines.Workers.EngineWorker>();
+            if (sp.GetRequiredService<IOptions<EngineOptions>>().Value.IsSimulator)
+            {
+                workers.Add(new(Engines.Workers.EngineWorker.SimulatorId, "Simulator", sp.GetRequiredService<SimulatorEngine>(), Capacity: null, Url: null));
+            }
+
+            workers.AddRange(sp.GetServices<Engines.Gateways.IGatewayServer>().Select(Engines.Workers.EngineWorker.ForGateway));
+            return new Engines.Workers.WorkerRouter(workers, id => fleet.Value.Get(id)?.WorkerId,
+                sp.GetRequiredService<Microsoft.Extensions.Logging.ILogger<Engines.Workers.WorkerRouter>>());
+        });
+        services.AddHostedService(sp => sp.GetRequiredService<Engines.Workers.WorkerRouter>());
         // Every engine sits behind the send guard: no send reaches it for an account the fleet does not see as connected.
         services.AddSingleton(sp =>
         {
             var fleet = new Lazy<Fleet>(sp.GetRequiredService<Fleet>);
-            return new EngineSendGuard(sp.GetRequiredService<SimulatorEngine>(), id => fleet.Value.Get(id)?.HasLiveConnection == true,
+            return new EngineSendGuard(sp.GetRequiredService<Engines.Workers.WorkerRouter>(), id => fleet.Value.Get(id)?.HasLiveConnection == true,
                 sp.GetRequiredService<Microsoft.Extensions.Logging.ILogger<EngineSendGuard>>());
         });
         services.AddSingleton<IWhatsAppEngine>(sp => sp.GetRequiredService<EngineSendGuard>());
+        return services;
+    }
+
+    /// <summary>
+    /// Gateway servers (WAHA) from "Gateways:Servers": one engine per server, its background work (QR polling while a
+    /// person links, reconciliation) and the webhook secret they sign with.
+    /// </summary>
+    public static IServiceCollection AddGateways(this IServiceCollection services, IConfiguration configuration)
+    {
+        services.AddOptions<Engines.Gateways.GatewayOptions>().Bind(configuration.GetSection(Engines.Gateways.GatewayOptions.Section))
+            .ValidateDataAnnotations()
+            .Validate(o => o.Servers.Select(s => s.Id).Distinct(StringComparer.OrdinalIgnoreCase).Count() == o.Servers.Count,
+                "Every Gateways:Servers:N:Id must be different.")
+            .Validate(o => !o.Servers.Any(s => string.Equals(s.Id, Engines.Workers.EngineWorker.SimulatorId, StringComparison.OrdinalIgnoreCase)),
+                "A gateway server cannot be called 'simulator'; choose another Gateways:Servers:N:Id.")
+            .ValidateOnStart();
         return services;
     }
 

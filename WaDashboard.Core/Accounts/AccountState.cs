@@ -23,6 +23,11 @@ public sealed record AccountState
     public required PhoneNumber Phone { get; init; }
     public required DateTimeOffset CreatedAt { get; init; }
 
+    /// <summary>The worker the account's session runs on: "simulator" or a gateway server's id (<c>worker_id</c> in the API).</summary>
+    public string WorkerId { get; init; } = DefaultWorkerId;
+
+    public const string DefaultWorkerId = "simulator";
+
     public AccountStatus Status { get; init; } = AccountStatus.New;
     public required DateTimeOffset StatusSince { get; init; }
 

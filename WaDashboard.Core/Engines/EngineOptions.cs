@@ -7,8 +7,11 @@ public sealed class EngineOptions
 {
     public const string Section = "Engine";
 
-    /// <summary>Which engine drives the sessions. "Simulator" is the embedded default (gateways come later).</summary>
-    [RegularExpression("^(?i)simulator$", ErrorMessage = "Engine:Kind must be \"Simulator\" (the only engine in this version).")]
+    /// <summary>
+    /// "Simulator" (the embedded default): the simulator is available beside any configured gateway servers.
+    /// "Gateways": only the servers under Gateways:Servers drive sessions; the simulator and its endpoints are off.
+    /// </summary>
+    [RegularExpression("^(?i)(simulator|gateways)$", ErrorMessage = "Engine:Kind must be \"Simulator\" (simulator beside any gateways) or \"Gateways\" (gateway servers only).")]
     public string Kind { get; set; } = "Simulator";
 
     public bool IsSimulator => string.Equals(Kind, "Simulator", StringComparison.OrdinalIgnoreCase);

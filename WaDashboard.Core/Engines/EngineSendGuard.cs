@@ -46,6 +46,7 @@ public sealed class EngineSendGuard(IWhatsAppEngine inner, Func<string, bool> is
 
     public Task<bool> ProbeAsync(string accountId, CancellationToken cancellationToken) => inner.ProbeAsync(accountId, cancellationToken);
 
-
     public Task<IReadOnlyCollection<EngineSessionInfo>> ListSessionsAsync(CancellationToken cancellationToken) => inner.ListSessionsAsync(cancellationToken);
+
+    public bool IsRemote(string accountId) => inner.IsRemote(accountId);
 }

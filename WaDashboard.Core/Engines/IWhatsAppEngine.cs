@@ -61,4 +61,10 @@ public interface IWhatsAppEngine
     Task<IReadOnlyCollection<EngineSessionInfo>> ListSessionsAsync(CancellationToken cancellationToken);
 
     System.Threading.Channels.ChannelReader<EngineEvent> Events { get; }
+
+    /// <summary>
+    /// True when the account's session is kept by a remote gateway: there is no local session folder to check or clean,
+    /// and the gateway reconciles its sessions itself (the dashboard's drift check leaves them alone).
+    /// </summary>
+    bool IsRemote(string accountId) => false;
 }

@@ -1,3 +1,5 @@
+using WaDashboard.Core.Accounts;
+
 namespace WaDashboard.Core.Persistence;
 
 /// <summary>An account row. Times are stored as UTC ticks (provider-neutral, orderable).</summary>
@@ -7,6 +9,7 @@ public sealed class AccountRecord
     public string Name { get; set; } = "";
     public string Phone { get; set; } = "";
     public DateTimeOffset CreatedAt { get; set; }
+    public string WorkerId { get; set; } = AccountState.DefaultWorkerId;
     public string Status { get; set; } = "";
     public DateTimeOffset StatusSince { get; set; }
     public string? Reason { get; set; }

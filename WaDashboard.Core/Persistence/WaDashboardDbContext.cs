@@ -27,6 +27,7 @@ public sealed class WaDashboardDbContext(DbContextOptions<WaDashboardDbContext> 
             account.Property(a => a.Name).HasMaxLength(200).IsRequired();
             account.Property(a => a.Phone).HasMaxLength(16).IsRequired();
             account.HasIndex(a => a.Phone).IsUnique();
+            account.Property(a => a.WorkerId).HasMaxLength(40).IsRequired();
             account.Property(a => a.Status).HasMaxLength(32).IsRequired();
             account.Property(a => a.Reason).HasMaxLength(32);
             account.Property(a => a.RawCode).HasMaxLength(100);

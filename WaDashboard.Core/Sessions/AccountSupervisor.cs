@@ -11,6 +11,7 @@ namespace WaDashboard.Core.Sessions;
 /// <summary>The collaborators every supervisor shares.</summary>
 public sealed record SupervisorServices(
     IWhatsAppEngine Engine,
+    Engines.Workers.WorkerRouter Workers,
     IAccountStore Store,
     FleetEvents Events,
     DeadlineScheduler Deadlines,
@@ -189,7 +190,7 @@ public sealed class AccountSupervisor
     {
         var s = _services;
         var id = _state.Id;
-        if (start.Link == LinkMode.None)
+        if (start.Link == LinkMode.None && !s.Engine.IsRemote(id))
         {
             var check = s.Repairs.Check(id, start.Generation, deep: false);
             if (check.Corrupt)
@@ -316,6 +317,20 @@ public sealed class AccountSupervisor
             case StopEngine:
                 await s.Engine.StopSessionAsync(id, stopping);
                 break;
+            case RemoveSessionFromWorker remove:
+                try
+                {
+                    await s.Workers.RemoveSessionAsync(remove.WorkerId, id, stopping);
+                }
+                catch (Exception ex) when (ex is not OperationCanceledException)
+                {
+                    // The move stands; the old server keeps a session nobody uses until someone removes it there.
+                    s.Logger.LogWarning(ex, "Could not remove the session of {AccountId} from {WorkerId}", id, remove.WorkerId);
+                    var message = $"Moved away from {remove.WorkerId}, but its old session there could not be removed ({ex.Message}). Remove it on that server (Gateways page) once it answers.";
+                    s.Events.Publish(new AlertRaised(id, _state.Name, message, now));
+                }
+
+                break;
             case LogoutEngine:
                 await s.Engine.LogoutSessionAsync(id, stopping);
                 break;
@@ -342,6 +357,8 @@ public sealed class AccountSupervisor
                 var outcome = s.Repairs.Run(id, repair.Generation, repair.Repair);
                 s.Events.Publish(new SessionStorageChanged(id));
                 return (new CommandResult(outcome.Done ? CommandOutcome.Done : CommandOutcome.Refused, outcome.Message) { BytesFreed = outcome.BytesFreed }, null);
+            case CheckSessionFolder check when s.Engine.IsRemote(id):
+                return (null, new SessionFolderChecked(check.Purpose, check.Token, false, true, $"The session is kept on {_state.WorkerId}, not in a local folder."));
             case CheckSessionFolder check:
                 var found = s.Repairs.Check(id, check.Generation, deep: true);
                 return (null, new SessionFolderChecked(check.Purpose, check.Token, found.Corrupt, found.LoginPresent, found.Detail));

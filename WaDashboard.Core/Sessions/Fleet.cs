@@ -3,6 +3,7 @@ using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 using WaDashboard.Core.Accounts;
 using WaDashboard.Core.Engines;
+using WaDashboard.Core.Engines.Workers;
 using WaDashboard.Core.Persistence;
 using WaDashboard.Core.Reconnect;
 using WaDashboard.Core.Storage;
@@ -41,6 +42,7 @@ public sealed class Fleet
 
     public Fleet(
         IWhatsAppEngine engine,
+        Engines.Workers.WorkerRouter workers,
         IAccountStore store,
         FleetEvents events,
         DeadlineScheduler deadlines,
@@ -53,7 +55,7 @@ public sealed class Fleet
         ILogger<Fleet> logger)
     {
         _logger = logger;
-        _services = new SupervisorServices(engine, store, events, deadlines, gate, folders, repairs, time, reconnect.Value, supervision.Value, logger);
+        _services = new SupervisorServices(engine, workers, store, events, deadlines, gate, folders, repairs, time, reconnect.Value, supervision.Value, logger);
         events.Subscribe(e =>
         {
             if (e is AccountChanged or AccountRemoved)
@@ -138,7 +140,54 @@ public sealed class Fleet
         await Task.WhenAll(_supervisors.Values.Select(s => s.StopAsync()));
     }
 
-    public async Task<AccountState> AddAsync(string? name, string? phoneInput, CancellationToken cancellationToken)
+    public WorkerRouter Workers => _services.Workers;
+
+    /// <summary>Every worker with the accounts placed on it and whether it answers, for placement and the Gateways page.</summary>
+    public IReadOnlyList<WorkerLoad> WorkerLoads()
+    {
+        var used = new Dictionary<string, int>(StringComparer.OrdinalIgnoreCase);
+        foreach (var account in Accounts)
+        {
+            used[account.WorkerId] = used.GetValueOrDefault(account.WorkerId) + 1;
+        }
+
+        return _services.Workers.Workers
+            .Select(w => new WorkerLoad(w.Id, w.IsRemote, w.Capacity, used.GetValueOrDefault(w.Id), w.Gateway?.Health.State != Engines.Gateways.GatewayReachability.BreakerOpen))
+            .ToList();
+    }
+
+    /// <summary>
+    /// Moves an account to another worker. Its session there is new: the old one is removed and the account must be
+    /// linked again (a login cannot move between servers).
+    /// </summary>
+    public async Task<CommandResult> MoveAsync(string accountId, string? workerId, CancellationToken cancellationToken)
+    {
+        if (Get(accountId) is not { } account)
+        {
+            return new CommandResult(CommandOutcome.Refused, "No such account.");
+        }
+
+        if (string.IsNullOrWhiteSpace(workerId))
+        {
+            return new CommandResult(CommandOutcome.Refused, "Name the server to move to (worker_id).");
+        }
+
+        if (string.Equals(workerId.Trim(), account.WorkerId, StringComparison.OrdinalIgnoreCase))
+        {
+            return new CommandResult(CommandOutcome.Refused, $"The account is already on {account.WorkerId}.");
+        }
+
+        var placement = WorkerPlacement.Choose(WorkerLoads(), workerId);
+        return placement.Placed
+            ? await SendAsync(accountId, new MoveToWorkerCommand(placement.WorkerId!), cancellationToken)
+            : new CommandResult(CommandOutcome.Refused, placement.Error!);
+    }
+
+    public Task<AccountState> AddAsync(string? name, string? phoneInput, CancellationToken cancellationToken) =>
+        AddAsync(name, phoneInput, workerId: null, cancellationToken);
+
+    /// <summary>Adds an account on the requested worker, or where placement finds the most free capacity.</summary>
+    public async Task<AccountState> AddAsync(string? name, string? phoneInput, string? workerId, CancellationToken cancellationToken)
     {
         var trimmedName = name?.Trim() ?? "";
         if (trimmedName.Length == 0)
@@ -164,10 +213,17 @@ public sealed class Fleet
                 throw new DuplicatePhoneException(phone.Value);
             }
 
+            var placement = WorkerPlacement.Choose(WorkerLoads(), workerId);
+            if (!placement.Placed)
+            {
+                throw new AccountValidationException("worker_id", placement.Error!);
+            }
+
             var now = _services.Time.GetUtcNow();
             var account = new AccountState
             {
                 Id = AccountId.New(),
+                WorkerId = placement.WorkerId!,
                 Name = trimmedName,
                 Phone = phone,
                 CreatedAt = now,
@@ -201,7 +257,15 @@ public sealed class Fleet
             Interlocked.Increment(ref _version);
             _services.Gate.FleetSize = _supervisors.Count;
             await supervisor.StopAsync();
-            await _services.Engine.StopSessionAsync(accountId, cancellationToken);
+            try
+            {
+                await _services.Workers.RemoveSessionAsync(supervisor.State.WorkerId, accountId, cancellationToken);
+            }
+            catch (Exception ex) when (ex is not OperationCanceledException)
+            {
+                _logger.LogWarning(ex, "Could not remove the session of {AccountId} from {WorkerId}; the account is removed anyway", accountId, supervisor.State.WorkerId);
+            }
+
             await _services.Store.DeleteAsync(accountId, cancellationToken);
             _services.Folders.DeleteAccount(accountId);
             _logger.LogInformation("Account {AccountId} ({Phone}) removed", accountId, supervisor.State.Phone.Masked);

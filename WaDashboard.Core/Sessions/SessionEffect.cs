@@ -15,6 +15,9 @@ public sealed record LogoutEngine : SessionEffect;
 /// <summary>Only ever emitted for an explicit logout or relink request, never for a connection failure.</summary>
 public sealed record DeleteGenerationFolder(int Generation) : SessionEffect;
 
+/// <summary>Remove the account's session from a worker it no longer runs on (logout and delete on a gateway).</summary>
+public sealed record RemoveSessionFromWorker(string WorkerId, int Generation) : SessionEffect;
+
 public sealed record ScheduleDeadline(DeadlineKind Kind, DateTimeOffset At, long Token) : SessionEffect;
 
 public sealed record RaiseAlert(string Message) : SessionEffect;

@@ -29,6 +29,7 @@ public static class SessionTransitions
         ReconnectCommand reconnect => Reconnect(state, reconnect.Force, context),
         LogoutCommand => Logout(state, context),
         StopCommand => Stop(state, context),
+        MoveToWorkerCommand move => MoveToWorker(state, move.WorkerId, context),
         RestoreCommand => Restore(state, context),
         ClearSessionCommand => ClearSession(state, context),
         MaintainSessionCommand maintain => Maintain(state, maintain.Repair),
@@ -170,6 +171,36 @@ public static class SessionTransitions
         };
         return new Transition(next, effects, new(CommandOutcome.Done, "Logged out. Click Reconnect to link again with a fresh QR code."),
             new DisconnectObservation(DisconnectReason.LoggedOut, next.RawCode, next.RawText));
+    }
+
+    private static Transition MoveToWorker(AccountState state, string workerId, TransitionContext context)
+    {
+        if (string.Equals(workerId, state.WorkerId, StringComparison.OrdinalIgnoreCase))
+        {
+            return Transition.Unchanged(state, new(CommandOutcome.Refused, $"The account is already on {state.WorkerId}."));
+        }
+
+        // The old session goes whatever state it is in: left behind it would still hold (or ask for) the login.
+        var effects = new List<SessionEffect> { new RemoveSessionFromWorker(state.WorkerId, state.Generation), new DeleteGenerationFolder(state.Generation) };
+        var note = $"Moved from {state.WorkerId} to {workerId}. A login cannot move between servers: link it again with a QR code or a pairing code.";
+        // A new generation: a late event of the old session can then change nothing.
+        var next = Move(state, AccountStatus.New, context.Now, note) with
+        {
+            WorkerId = workerId,
+            Generation = state.Generation + 1,
+            StartToken = state.StartToken + 1,
+            SessionLinked = false,
+            LinkedJid = null,
+            Reason = null,
+            RawCode = null,
+            RawText = null,
+            ReconnectAttempt = 0,
+            FailingSince = null,
+            BannedUntil = null,
+            AutoReconnectPaused = false,
+            StartTimeouts = 0,
+        };
+        return new Transition(next, effects, new(CommandOutcome.Done, $"Moved to {workerId}. Link it again there: click Link and scan the QR code (or use a pairing code)."));
     }
 
     private static Transition Stop(AccountState state, TransitionContext context)

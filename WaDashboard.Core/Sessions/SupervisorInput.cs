@@ -30,6 +30,12 @@ public sealed record ClearSessionCommand : SessionCommand;
 /// <summary>A repair of the account's session folder; refused while the session is in use.</summary>
 public sealed record MaintainSessionCommand(FolderRepair Repair) : SessionCommand;
 
+/// <summary>
+/// A person moves the account to another worker (a gateway server or the simulator). The session on the old worker is
+/// removed and the account must be linked again on the new one: a WhatsApp login cannot be carried between servers.
+/// </summary>
+public sealed record MoveToWorkerCommand(string WorkerId) : SessionCommand;
+
 /// <summary>Sent once per account when the host starts.</summary>
 public sealed record RestoreCommand : SessionCommand;
 

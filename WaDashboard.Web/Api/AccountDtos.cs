@@ -4,7 +4,19 @@ using WaDashboard.Core.Reconnect;
 
 namespace WaDashboard.Web.Api;
 
-public sealed record CreateAccountRequest(string? Name, string? Phone);
+public sealed record CreateAccountRequest(
+    [property: JsonPropertyName("name")] string? Name,
+    [property: JsonPropertyName("phone")] string? Phone,
+    [property: JsonPropertyName("worker_id")] string? WorkerId = null);
+
+public sealed record MoveAccountRequest([property: JsonPropertyName("worker_id")] string? WorkerId);
+
+public sealed record MoveAccountResponse(
+    [property: JsonPropertyName("success")] bool Success,
+    [property: JsonPropertyName("message")] string Message,
+    [property: JsonPropertyName("worker_id")] string WorkerId,
+    [property: JsonPropertyName("status")] string Status,
+    [property: JsonPropertyName("needs_relink")] bool NeedsRelink);
 
 public sealed record AccountDto(
     [property: JsonPropertyName("id")] string Id,
@@ -20,6 +32,7 @@ public sealed record AccountDto(
     [property: JsonPropertyName("disconnect_reason")] string? DisconnectReason,
     [property: JsonPropertyName("next_attempt_at")] DateTimeOffset? NextAttemptAt,
     [property: JsonPropertyName("generation")] int Generation,
+    [property: JsonPropertyName("worker_id")] string WorkerId,
     [property: JsonPropertyName("what_happened")] string WhatHappened,
     [property: JsonPropertyName("next_step")] string NextStep)
 {
@@ -28,7 +41,7 @@ public sealed record AccountDto(
         var description = AccountStatusDescription.Describe(s, now);
         return new(s.Id, s.Name, s.Phone.Value, s.Status.ToString(), description.Label, s.StatusSince, s.IsConnected, s.SessionLinked,
             s.Status is AccountStatus.Reconnecting or AccountStatus.Starting && s.ReconnectAttempt > 0,
-            FormatLastError(s), s.IsConnected ? null : s.Reason?.ToString(), s.NextAttemptAt, s.Generation, description.WhatHappened, description.NextStep);
+            FormatLastError(s), s.IsConnected ? null : s.Reason?.ToString(), s.NextAttemptAt, s.Generation, s.WorkerId, description.WhatHappened, description.NextStep);
     }
 
     public static string? FormatLastError(AccountState s) =>
@@ -53,8 +66,9 @@ public sealed record DisconnectReasonDto(
     [property: JsonPropertyName("operator_action")] string? OperatorAction,
     [property: JsonPropertyName("next_attempt_at")] DateTimeOffset? NextAttemptAt)
 {
-    public static DisconnectReasonDto From(AccountState s, string workerId)
+    public static DisconnectReasonDto From(AccountState s)
     {
+        var workerId = s.WorkerId;
         var info = s.Reason is { } reason ? ReasonCatalog.Get(reason) : null;
         var canAuto = s.SessionLinked && (info?.AutoReconnect ?? true)
                       && s.Status is not (AccountStatus.LoggedOut or AccountStatus.Replaced or AccountStatus.Banned or AccountStatus.SessionCorrupt or AccountStatus.GaveUp);

@@ -25,7 +25,7 @@ public static class AccountsEndpoints
         {
             try
             {
-                var account = await actions.AddAccountAsync(http.User, request?.Name, request?.Phone, ct);
+                var account = await actions.AddAccountAsync(http.User, request?.Name, request?.Phone, request?.WorkerId, ct);
                 return Results.Created($"/api/accounts/{Uri.EscapeDataString(account.Phone.Value)}", AccountDto.From(account, time.GetUtcNow()));
             }
             catch (AccountValidationException ex)
@@ -54,8 +54,26 @@ public static class AccountsEndpoints
 
         accounts.MapGet("/{phone}/disconnect-reason", (string phone, Fleet fleet) =>
             AccountRoute.TryResolve(fleet, phone, out var account, out var problem)
-                ? Results.Ok(DisconnectReasonDto.From(account, fleet.Engine.Name))
+                ? Results.Ok(DisconnectReasonDto.From(account))
                 : problem);
+
+        accounts.MapPost("/{phone}/move", async (string phone, MoveAccountRequest? request, Fleet fleet, OperatorActions actions, HttpContext http, CancellationToken ct) =>
+        {
+            if (!AccountRoute.TryResolve(fleet, phone, out var account, out var problem))
+            {
+                return problem;
+            }
+
+            if (string.IsNullOrWhiteSpace(request?.WorkerId))
+            {
+                return Results.ValidationProblem(new Dictionary<string, string[]> { ["worker_id"] = ["Name the server to move to, e.g. {\"worker_id\": \"waha-2\"}."] });
+            }
+
+            var result = await actions.MoveAccountAsync(http.User, account.Id, request.WorkerId, ct);
+            var now = fleet.Get(account.Id) ?? account;
+            var response = new MoveAccountResponse(result.Accepted, result.Message, now.WorkerId, now.Status.ToString(), result.Accepted);
+            return result.Accepted ? Results.Ok(response) : Results.Conflict(response);
+        }).RequireAuthorization(Policies.Operate);
 
         accounts.MapGet("/{phone}/status", (string phone, Fleet fleet) =>
             AccountRoute.TryResolve(fleet, phone, out var account, out var problem) ? Results.Ok(StatusDto.From(account)) : problem);

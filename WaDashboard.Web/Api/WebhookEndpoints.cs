@@ -1,4 +1,6 @@
+using System.Text.Json;
 using Microsoft.AspNetCore.Authorization;
+using WaDashboard.Core.Engines.Workers;
 using WaDashboard.Web.Security;
 
 namespace WaDashboard.Web.Api;
@@ -11,15 +13,27 @@ public static class WebhookEndpoints
 {
     public static IEndpointRouteBuilder MapWebhookEndpoints(this IEndpointRouteBuilder app)
     {
-        app.MapPost("/api/webhooks/{engine}", [AllowAnonymous] async (string engine, HttpRequest request, WebhookSignatureVerifier verifier, ILoggerFactory loggers) =>
+        app.MapPost("/api/webhooks/{engine}", [AllowAnonymous] async (string engine, HttpRequest request, WebhookSignatureVerifier verifier, WorkerRouter workers, ILoggerFactory loggers) =>
         {
             using var buffer = new MemoryStream();
             await request.Body.CopyToAsync(buffer, request.HttpContext.RequestAborted);
-            var verdict = verifier.Verify(buffer.ToArray(), request.Headers[WebhookSignatureVerifier.SignatureHeader]);
+            var body = buffer.ToArray();
+            var verdict = verifier.Verify(body, request.Headers[WebhookSignatureVerifier.SignatureHeader]);
             var logger = loggers.CreateLogger("WaDashboard.Web.Webhooks");
             if (verdict != WebhookVerdict.Accepted)
             {
                 logger.LogWarning("Refused a webhook for {Engine}: {Verdict}", engine, verdict);
+            }
+            else if (workers.Find(engine)?.Gateway is not { } gateway)
+            {
+                logger.LogWarning("A signed webhook names {Engine}, which is not a configured gateway server", engine);
+                return Results.Problem(statusCode: 404, title: "Unknown gateway server",
+                    detail: $"No gateway server '{engine}' is configured; the webhook URL must end with the server's Gateways:Servers:N:Id.");
+            }
+            else
+            {
+                using var document = JsonDocument.Parse(body);
+                await gateway.HandleWebhookAsync(document.RootElement, request.HttpContext.RequestAborted);
             }
 
             return verdict switch

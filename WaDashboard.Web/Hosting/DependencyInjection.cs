@@ -37,6 +37,7 @@ public static class DependencyInjection
         app.MapHealthEndpoints();
         app.MapAccountEndpoints();
         app.MapWebhookEndpoints();
+        app.MapGatewaysEndpoints();
         app.MapAccountsEndpoints();
         app.MapSimulatorEndpoints();
         app.MapDiagnosticsEndpoints();

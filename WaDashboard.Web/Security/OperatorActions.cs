@@ -48,12 +48,30 @@ public sealed class OperatorActions(Fleet fleet, AuditLog audit, IAuthorizationS
     }
 
     /// <summary>Adds an account; throws the same validation exceptions as <see cref="Fleet.AddAsync"/>, or UnauthorizedAccessException.</summary>
-    public async Task<AccountState> AddAccountAsync(ClaimsPrincipal user, string? name, string? phone, CancellationToken cancellationToken)
+    public async Task<AccountState> AddAccountAsync(ClaimsPrincipal user, string? name, string? phone, CancellationToken cancellationToken) =>
+        await AddAccountAsync(user, name, phone, workerId: null, cancellationToken);
+
+    /// <summary>Adds an account on the given worker, or where placement finds the most free capacity when none is given.</summary>
+    public async Task<AccountState> AddAccountAsync(ClaimsPrincipal user, string? name, string? phone, string? workerId, CancellationToken cancellationToken)
     {
         await DemandAsync(user, Policies.Operate);
-        var account = await fleet.AddAsync(name, phone, cancellationToken);
-        await audit.RecordAsync(Actor(user), "account.add", account.Id, $"{account.Name} {account.Phone.Masked}", cancellationToken);
+        var account = await fleet.AddAsync(name, phone, workerId, cancellationToken);
+        await audit.RecordAsync(Actor(user), "account.add", account.Id, $"{account.Name} {account.Phone.Masked} on {account.WorkerId}", cancellationToken);
         return account;
+    }
+
+    /// <summary>Moves an account to another server; it must be linked again there.</summary>
+    public async Task<CommandResult> MoveAccountAsync(ClaimsPrincipal user, string accountId, string? workerId, CancellationToken cancellationToken)
+    {
+        if (!await CanAsync(user, Policies.Operate))
+        {
+            return new CommandResult(CommandOutcome.Refused, ViewOnly);
+        }
+
+        var from = fleet.Get(accountId)?.WorkerId;
+        var result = await fleet.MoveAsync(accountId, workerId, cancellationToken);
+        await audit.RecordAsync(Actor(user), "account.move", accountId, $"{from} → {workerId}: {result.Outcome}: {result.Message}", cancellationToken);
+        return result;
     }
 
     public async Task<bool> DeleteAccountAsync(ClaimsPrincipal user, string accountId, CancellationToken cancellationToken)

@@ -41,7 +41,7 @@ public partial class AccountPage
         _canOperate = await Actions.CanAsync(_user, Policies.Operate);
     }
 
-    private bool IsSimulator => Engine.Value.IsSimulator;
+    private bool IsSimulator => Engine.Value.IsSimulator && _account?.WorkerId == Core.Engines.Workers.EngineWorker.SimulatorId;
 
     private bool CanLink => _account is { } a && a.Status is not (AccountStatus.Connected or AccountStatus.Starting or AccountStatus.AwaitingQrScan or AccountStatus.AwaitingPairingCode);
 

@@ -17,6 +17,17 @@ public partial class AddAccountDialog
     private string? _phoneError;
     private string? _normalized;
     private bool _busy;
+    private string? _serverError;
+
+    // "" = automatic placement (the gateway with the most free capacity).
+    private string _server = "";
+    private IReadOnlyList<ServerChoice> _servers = [];
+
+    private sealed record ServerChoice(string Id, string Text);
+
+    protected override void OnInitialized() =>
+        _servers = [new("", "Automatic: the server with the most free capacity"),
+            .. Fleet.WorkerLoads().Select(w => new ServerChoice(w.Id, w.Capacity is { } c ? $"{w.Id} ({w.Used} of {c}{(w.Reachable ? "" : ", not answering")})" : $"{w.Id} ({w.Used} accounts)"))];
 
     [Inject] private Fleet Fleet { get; set; } = default!;
     [Inject] private DialogService Dialogs { get; set; } = default!;
@@ -62,7 +73,7 @@ public partial class AddAccountDialog
         try
         {
             var user = (await Authentication.GetAuthenticationStateAsync()).User;
-            var account = await Actions.AddAccountAsync(user, _name, _phone, CancellationToken.None);
+            var account = await Actions.AddAccountAsync(user, _name, _phone, string.IsNullOrEmpty(_server) ? null : _server, CancellationToken.None);
             Dialogs.Close(account);
         }
         catch (UnauthorizedAccessException ex)
@@ -74,6 +85,11 @@ public partial class AddAccountDialog
             if (ex.Field == "name")
             {
                 _nameError = ex.Message;
+            }
+            else if (ex.Field == "worker_id")
+            {
+                _serverError = ex.Message;
+                _nameError ??= _servers.Count > 1 ? null : ex.Message;
             }
             else
             {

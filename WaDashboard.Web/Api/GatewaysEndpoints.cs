@@ -1,0 +1,90 @@
+using System.Text.Json.Serialization;
+using WaDashboard.Core.Engines.Gateways;
+using WaDashboard.Core.Engines.Workers;
+using WaDashboard.Core.Sessions;
+
+namespace WaDashboard.Web.Api;
+
+public sealed record WorkerDto(
+    [property: JsonPropertyName("worker_id")] string WorkerId,
+    [property: JsonPropertyName("kind")] string Kind,
+    [property: JsonPropertyName("url")] string? Url,
+    [property: JsonPropertyName("capacity")] int? Capacity,
+    [property: JsonPropertyName("accounts")] int Accounts,
+    [property: JsonPropertyName("free")] int? Free,
+    [property: JsonPropertyName("state")] string State,
+    [property: JsonPropertyName("last_contact")] DateTimeOffset? LastContact,
+    [property: JsonPropertyName("last_reconcile")] DateTimeOffset? LastReconcile,
+    [property: JsonPropertyName("last_error")] string? LastError,
+    [property: JsonPropertyName("sessions_on_server")] int? SessionsOnServer);
+
+public sealed record ServerSessionDto(
+    [property: JsonPropertyName("name")] string Name,
+    [property: JsonPropertyName("status")] string Status,
+    [property: JsonPropertyName("engine")] string? Engine,
+    [property: JsonPropertyName("me")] string? Me,
+    [property: JsonPropertyName("account_id")] string? AccountId,
+    [property: JsonPropertyName("managed")] bool Managed,
+    [property: JsonPropertyName("finding")] string? Finding);
+
+/// <summary>Where sessions run: the simulator and every gateway server, their load and health, the sessions found on a server.</summary>
+public static class GatewaysEndpoints
+{
+    public static IEndpointRouteBuilder MapGatewaysEndpoints(this IEndpointRouteBuilder app)
+    {
+        var gateways = app.MapGroup("/api/gateways").WithTags("Gateways");
+
+        gateways.MapGet("/", (Fleet fleet) => Results.Ok(Describe(fleet)));
+
+        gateways.MapGet("/{workerId}/sessions", async (string workerId, Fleet fleet, CancellationToken ct) =>
+        {
+            if (fleet.Workers.Find(workerId)?.Gateway is not { } gateway)
+            {
+                return AccountRoute.Problem(StatusCodes.Status404NotFound, "Unknown gateway server",
+                    $"No gateway server '{workerId}' is configured. Known: {string.Join(", ", fleet.Workers.Workers.Where(w => w.IsRemote).Select(w => w.Id))}.");
+            }
+
+            try
+            {
+                return Results.Ok(ServerSessions.Classify(await gateway.ListServerSessionsAsync(ct), gateway.Server.Id, fleet));
+            }
+            catch (Exception ex) when (ex is HttpRequestException or TimeoutException or InvalidOperationException or TaskCanceledException && !ct.IsCancellationRequested)
+            {
+                return AccountRoute.Problem(StatusCodes.Status502BadGateway, "The gateway server did not answer", ex.Message);
+            }
+        });
+
+        return app;
+    }
+
+    public static IReadOnlyList<WorkerDto> Describe(Fleet fleet)
+    {
+        var loads = fleet.WorkerLoads().ToDictionary(l => l.Id, StringComparer.OrdinalIgnoreCase);
+        return fleet.Workers.Workers.Select(w =>
+        {
+            var load = loads[w.Id];
+            var health = w.Gateway?.Health;
+            return new WorkerDto(w.Id, w.Kind, w.Url, w.Capacity, load.Used, load.Free,
+                health?.State.ToString() ?? "Up", health?.LastContact, health?.LastReconcile, health?.LastError, health?.SessionsOnServer);
+        }).ToList();
+    }
+}
+
+/// <summary>Sessions found on a gateway server, set against the accounts the dashboard manages there.</summary>
+public static class ServerSessions
+{
+    public static IReadOnlyList<ServerSessionDto> Classify(IReadOnlyList<GatewaySession> sessions, string serverId, Fleet fleet) =>
+        sessions.Select(s =>
+        {
+            var account = s.AccountId is { } id ? fleet.Get(id) : null;
+            var (managed, finding) = (s.AccountId, account) switch
+            {
+                (null, _) => (false, "Not created by this dashboard: it is left alone. Add the number as an account on this server to manage it here."),
+                (_, null) => (false, "Named for an account that no longer exists here: remove it on the server to free its place."),
+                (_, { } a) when !string.Equals(a.WorkerId, serverId, StringComparison.OrdinalIgnoreCase) =>
+                    (false, $"Left behind: the account now runs on {a.WorkerId}. Remove it on this server."),
+                _ => (true, (string?)null),
+            };
+            return new ServerSessionDto(s.Name, s.Status, s.Engine, s.MeId, s.AccountId, managed, finding);
+        }).ToList();
+}

@@ -1,0 +1,65 @@
+using Microsoft.AspNetCore.Components;
+using Microsoft.AspNetCore.Components.Authorization;
+using WaDashboard.Core.Accounts;
+using WaDashboard.Core.Sessions;
+using WaDashboard.Web.Security;
+
+namespace WaDashboard.Web.Components.Pages.Account;
+
+public partial class WorkerCard
+{
+    private IReadOnlyList<string> _targets = [];
+    private string? _target;
+    private bool _confirming;
+    private bool _busy;
+
+    [Parameter, EditorRequired] public AccountState Account { get; set; } = default!;
+
+    [Parameter] public bool CanOperate { get; set; }
+
+    /// <summary>Reports the outcome (message, ok) to the page.</summary>
+    [Parameter] public EventCallback<(string Message, bool Ok)> OnMessage { get; set; }
+
+    [Inject] private Fleet Fleet { get; set; } = default!;
+    [Inject] private OperatorActions Actions { get; set; } = default!;
+    [Inject] private AuthenticationStateProvider Authentication { get; set; } = default!;
+
+    protected override void OnParametersSet()
+    {
+        _targets = Fleet.Workers.Workers.Select(w => w.Id).Where(id => !string.Equals(id, Account.WorkerId, StringComparison.OrdinalIgnoreCase)).ToList();
+        if (_target is not null && !_targets.Contains(_target))
+        {
+            _target = null;
+            _confirming = false;
+        }
+    }
+
+    private string Describe(string workerId) => Fleet.Workers.Find(workerId) switch
+    {
+        null => "(not configured: move the account to a configured server)",
+        { IsRemote: true } w => $"(gateway {w.Kind}, {w.Url})",
+        _ => "(built-in simulator)",
+    };
+
+    private async Task MoveAsync()
+    {
+        if (_target is null)
+        {
+            return;
+        }
+
+        _busy = true;
+        try
+        {
+            var user = (await Authentication.GetAuthenticationStateAsync()).User;
+            var result = await Actions.MoveAccountAsync(user, Account.Id, _target, CancellationToken.None);
+            _confirming = false;
+            _target = null;
+            await OnMessage.InvokeAsync((result.Message, result.Accepted));
+        }
+        finally
+        {
+            _busy = false;
+        }
+    }
+}

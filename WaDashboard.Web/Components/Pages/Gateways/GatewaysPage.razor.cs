@@ -1,0 +1,87 @@
+using Microsoft.AspNetCore.Components;
+using WaDashboard.Core.Accounts;
+using WaDashboard.Core.Sessions;
+using WaDashboard.Web.Api;
+using WaDashboard.Web.Components.Shared;
+
+namespace WaDashboard.Web.Components.Pages.Gateways;
+
+/// <summary>The servers sessions run on: load against capacity, health, and what a gateway holds.</summary>
+public partial class GatewaysPage
+{
+    private IReadOnlyList<WorkerDto> _workers = [];
+    private IReadOnlyList<ServerSessionDto> _sessions = [];
+    private string? _listed;
+    private string? _listError;
+    private LiveRefresh? _refresh;
+    private DateTimeOffset _now;
+
+    [Inject] private Fleet Fleet { get; set; } = default!;
+    [Inject] private FleetEvents Events { get; set; } = default!;
+    [Inject] private TimeProvider Time { get; set; } = default!;
+
+    protected override void OnInitialized()
+    {
+        Refresh();
+        // Placement changes with the fleet; a server's health changes without it, so the page also re-reads every few seconds.
+        _refresh = new LiveRefresh(Events, e => e is AccountRemoved || e is AccountChanged, InvokeAsync, () =>
+        {
+            Refresh();
+            StateHasChanged();
+            return Task.CompletedTask;
+        }, Time, tick: TimeSpan.FromSeconds(5), minInterval: TimeSpan.FromSeconds(1));
+    }
+
+    private void Refresh()
+    {
+        _now = Time.GetUtcNow();
+        _workers = GatewaysEndpoints.Describe(Fleet);
+    }
+
+    private async Task ListAsync(string workerId)
+    {
+        _listed = workerId;
+        _listError = null;
+        _sessions = [];
+        if (Fleet.Workers.Find(workerId)?.Gateway is not { } gateway)
+        {
+            _listError = $"'{workerId}' is not a gateway server.";
+            return;
+        }
+
+        try
+        {
+            _sessions = ServerSessions.Classify(await gateway.ListServerSessionsAsync(CancellationToken.None), gateway.Server.Id, Fleet);
+        }
+        catch (Exception ex) when (ex is HttpRequestException or TimeoutException or InvalidOperationException or TaskCanceledException)
+        {
+            _listError = $"{workerId} did not answer: {ex.Message}";
+        }
+    }
+
+    private string Ago(DateTimeOffset? at) => at is { } t ? AccountStatusDescription.Ago(_now - t) : "never";
+
+    private static string StateLabel(string state) => state switch
+    {
+        "Up" => "Up",
+        "Unknown" => "Not contacted yet",
+        "Failing" => "Failing",
+        "BreakerOpen" => "Not answering (paused)",
+        _ => state,
+    };
+
+    private static string StateClass(string state) => state switch
+    {
+        "Up" => "wa-badge-ok",
+        "Unknown" => "wa-badge-neutral",
+        _ => "wa-badge-bad",
+    };
+
+    public async ValueTask DisposeAsync()
+    {
+        if (_refresh is not null)
+        {
+            await _refresh.DisposeAsync();
+        }
+    }
+}
