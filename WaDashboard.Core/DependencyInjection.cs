@@ -136,7 +136,21 @@ public static class DependencyInjection
                 "Every Gateways:Servers:N:Id must be different.")
             .Validate(o => !o.Servers.Any(s => string.Equals(s.Id, Engines.Workers.EngineWorker.SimulatorId, StringComparison.OrdinalIgnoreCase)),
                 "A gateway server cannot be called 'simulator'; choose another Gateways:Servers:N:Id.")
+            .Validate(o => string.IsNullOrWhiteSpace(o.WebhookBaseUrl) || !string.IsNullOrWhiteSpace(o.WebhookSecret),
+                "Gateways:WebhookBaseUrl is set, so the gateways need a key to sign their webhooks: set Security:Webhooks:Secret (or Gateways:WebhookSecret).")
+            .Validate(o => string.IsNullOrWhiteSpace(o.WebhookBaseUrl) || Uri.TryCreate(o.WebhookBaseUrl, UriKind.Absolute, out _),
+                "Gateways:WebhookBaseUrl must be an absolute URL such as http://dashboard:5080.")
             .ValidateOnStart();
+        // The gateways sign with the secret the webhook receiver checks, unless one is given here.
+        services.PostConfigure<Engines.Gateways.GatewayOptions>(o =>
+        {
+            if (string.IsNullOrWhiteSpace(o.WebhookSecret))
+            {
+                o.WebhookSecret = configuration["Security:Webhooks:Secret"] ?? "";
+            }
+        });
+        services.AddOptions<EngineOptions>().Validate<IOptions<Engines.Gateways.GatewayOptions>>((engine, gateways) => engine.IsSimulator || gateways.Value.Servers.Count > 0,
+            "Engine:Kind is Gateways but no gateway server is configured: add one under Gateways:Servers (Id, Url, ApiKey, Capacity), or set Engine:Kind to Simulator.");
         return services;
     }
 

@@ -52,7 +52,8 @@ public sealed class StorageDiagnostics(
         var accounts = fleet.Accounts;
         var baselines = await snapshots.BaselinesAsync(cancellationToken);
         var diagnoses = new List<AccountDiagnosis>(accounts.Count);
-        foreach (var account in accounts)
+        // Sessions kept by a gateway have no local folder: their storage is the gateway's.
+        foreach (var account in accounts.Where(a => !fleet.Engine.IsRemote(a.Id)))
         {
             cancellationToken.ThrowIfCancellationRequested();
             diagnoses.Add(Diagnose(account, baselines.GetValueOrDefault((account.Id, account.Generation)), deep: false));

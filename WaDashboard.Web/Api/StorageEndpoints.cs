@@ -24,6 +24,12 @@ public static class StorageEndpoints
                 return problem;
             }
 
+            if (fleet.Engine.IsRemote(account.Id))
+            {
+                return AccountRoute.Problem(StatusCodes.Status409Conflict, "Session kept on a gateway",
+                    $"The session of this account is kept on the gateway server {account.WorkerId}, which manages its storage; there is no local session folder to inspect. Its connection state is at /api/accounts/{{phone}}/disconnect-reason.");
+            }
+
             return await diagnostics.DiagnoseAsync(account.Id, ct) is { } diagnosis
                 ? Results.Ok(SessionInfoDto.From(diagnosis))
                 : AccountRoute.Problem(StatusCodes.Status404NotFound, "Unknown account", "The account was removed.");
