@@ -46,6 +46,7 @@ public sealed class ConnectionMonitor(Fleet fleet, IWhatsAppEngine engine, TimeP
     {
         var now = time.GetUtcNow();
         var startTimeout = options.Value.StartTimeout;
+        // Gateway sessions are reconciled by their gateway (IsRemote), so only local sessions are compared here.
         // Our view first, the engine's second: a session that connects in between is then in the engine's list,
         // so it cannot look drifted; a real loss shows in both orders.
         var accounts = fleet.Supervision.ToList();
@@ -60,7 +61,7 @@ public sealed class ConnectionMonitor(Fleet fleet, IWhatsAppEngine engine, TimeP
                     new DeadlineReached(DeadlineKind.ReconnectDue, state.StartToken),
                 AccountStatus.Starting when lastStart is { } start && start.Token == state.StartToken && now - start.At > startTimeout + Grace =>
                     new DeadlineReached(DeadlineKind.StartTimeout, state.StartToken),
-                AccountStatus.Connected or AccountStatus.AwaitingQrScan or AccountStatus.AwaitingPairingCode when Drifted(state, live, out var detail) =>
+                AccountStatus.Connected or AccountStatus.AwaitingQrScan or AccountStatus.AwaitingPairingCode when !engine.IsRemote(state.Id) && Drifted(state, live, out var detail) =>
                     new DriftDetected(detail, state.StartToken),
                 _ => null,
             };

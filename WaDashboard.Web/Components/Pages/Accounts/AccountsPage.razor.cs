@@ -55,8 +55,12 @@ public partial class AccountsPage
 
     private DateTimeOffset Now => _now;
 
+    // With more than one worker (the simulator beside gateways, or several gateways), each row names its server.
+    private bool _severalWorkers;
+
     protected override async Task OnInitializedAsync()
     {
+        _severalWorkers = Fleet.Workers.Workers.Count > 1;
         _user = (await Authentication.GetAuthenticationStateAsync()).User;
         _canOperate = await Actions.CanAsync(_user, Policies.Operate);
         _refresh = new LiveRefresh(Events, e => e is AccountChanged or AccountRemoved or AlertRaised or AlertsDismissed, InvokeAsync, () =>
