@@ -102,6 +102,9 @@ public sealed class FakeWahaServer : IAsyncDisposable
 
     public void GoDown() => IsDown = true;
 
+    /// <summary>The server process is gone: nothing listens on its port any more (connections are refused).</summary>
+    public Task VanishAsync() => _app.StopAsync();
+
     public void ComeUp() => IsDown = false;
 
     /// <summary>The next <paramref name="count"/> requests get a 5xx.</summary>

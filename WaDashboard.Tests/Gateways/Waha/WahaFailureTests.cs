@@ -335,6 +335,21 @@ public sealed class WahaFailureTests
     }
 
     [Fact]
+    public async Task When_nothing_listens_any_more_a_send_is_refused_because_no_connection_was_made()
+    {
+        await using var bed = await WahaTestBed.StartAsync();
+        await bed.ConnectAsync(Account);
+        await bed.Server.VanishAsync();
+
+        var refused = await bed.Engine.SendTextAsync(Account, "972541234567", "hi", CancellationToken.None);
+
+        Assert.Equal((false, false), (refused.Accepted, refused.NotConnected));
+        Assert.Contains($"Gateway {WahaTestBed.ServerId}: POST /api/sendText failed on the network", refused.Error);
+        Assert.Contains("no connection was made", refused.Error);
+        Assert.Empty(bed.Server.SentTexts);
+    }
+
+    [Fact]
     public async Task RunAsync_owns_its_loops_and_ends_when_cancelled()
     {
         await using var bed = await WahaTestBed.StartAsync();
