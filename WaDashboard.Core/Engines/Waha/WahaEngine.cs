@@ -89,7 +89,8 @@ public sealed class WahaEngine : IGatewayServer, IDisposable
         public bool Connected { get; set; }
         public string? LastQr { get; set; }
         public int QrIndex { get; set; }
-        public bool PairingCodeIssued { get; set; }
+        public bool PairingCodeIssued => PairingCodeExpiresAt is not null;
+        public DateTimeOffset? PairingCodeExpiresAt { get; set; }
 
         /// <summary>The adapter's own last operation on the session; a listing taken before it is not applied.</summary>
         public long OpEpoch { get; set; }
@@ -655,7 +656,10 @@ public sealed class WahaEngine : IGatewayServer, IDisposable
         }
     }
 
-    /// <summary>One pass of the server's single QR loop: every session being linked is read (its QR, or its status).</summary>
+    /// <summary>
+    /// One pass of the server's single QR loop: every session being linked is read (its QR, or its status, so a scan or a
+    /// confirmed code is seen within one interval even without webhooks); an unconfirmed pairing code dies after 3 minutes.
+    /// </summary>
     internal async Task PollLinkingAsync(CancellationToken cancellationToken)
     {
         foreach (var session in _sessions.Values.Where(s => s.Intent != LinkMode.None).ToList())
@@ -664,6 +668,16 @@ public sealed class WahaEngine : IGatewayServer, IDisposable
             {
                 if (s.Intent == LinkMode.None)
                 {
+                    return;
+                }
+
+                if (s is { Intent: LinkMode.PairingCode, PairingCodeExpiresAt: { } expires } && _time.GetUtcNow() >= expires)
+                {
+                    // As WhatsApp Web: an unconfirmed code dies; a person asks for a new one.
+                    _logger.LogInformation("Gateway {ServerId}: the pairing code of {AccountId} expired unconfirmed; stopping the session", Server.Id, s.AccountId);
+                    Untrack(s);
+                    await StopQuietlyAsync(s, ct);
+                    Emit(new SessionDisconnected(s.AccountId, s.Generation, "408", "Pairing code expired"));
                     return;
                 }
 
@@ -847,9 +861,9 @@ public sealed class WahaEngine : IGatewayServer, IDisposable
             return;
         }
 
-        session.PairingCodeIssued = true;
+        session.PairingCodeExpiresAt = _time.GetUtcNow() + PairingCodeLifetime;
         var plain = new string(code.Where(char.IsLetterOrDigit).ToArray()).ToUpperInvariant();
-        Emit(new PairingCodeIssued(session.AccountId, session.Generation, plain, _time.GetUtcNow() + PairingCodeLifetime));
+        Emit(new PairingCodeIssued(session.AccountId, session.Generation, plain, session.PairingCodeExpiresAt.Value));
     }
 
     /// <summary>Stops a session the adapter gave up on; a refusal is logged, never thrown (the event that follows matters more).</summary>

@@ -110,6 +110,24 @@ public sealed class WahaContractTests
         Assert.Single(bed.Server.PairingRequests);
     }
 
+    [Fact]
+    public async Task An_unconfirmed_pairing_code_expires_after_three_minutes_and_the_session_is_stopped()
+    {
+        await using var bed = await WahaTestBed.StartAsync();
+        await bed.StartAsync(Account, 1, LinkMode.PairingCode);
+        await bed.NextAsync<PairingCodeIssued>();
+
+        bed.FakeTime!.Advance(TimeSpan.FromMinutes(3) - TimeSpan.FromSeconds(1));
+        await bed.Engine.PollLinkingAsync(CancellationToken.None);
+        bed.AssertNoEvent();
+
+        bed.FakeTime.Advance(TimeSpan.FromSeconds(1));
+        await bed.Engine.PollLinkingAsync(CancellationToken.None);
+        var expired = await bed.NextAsync<SessionDisconnected>();
+        Assert.Equal(("408", "Pairing code expired"), (expired.RawCode, expired.RawText));
+        Assert.Equal("STOPPED", bed.Server.Status(Session));
+    }
+
     [Theory]
     [InlineData("STOPPED")]
     [InlineData("WORKING")]
