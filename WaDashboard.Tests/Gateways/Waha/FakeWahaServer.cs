@@ -98,6 +98,24 @@ public sealed class FakeWahaServer : IAsyncDisposable
 
     public int WebhooksDelivered { get; private set; }
 
+    private int _webhooksQueued;
+    private int _webhooksDone;
+
+    /// <summary>Waits (up to 10 s) until every webhook queued so far has been posted and answered.</summary>
+    public async Task WebhooksSettledAsync()
+    {
+        var deadline = DateTime.UtcNow + TimeSpan.FromSeconds(10);
+        while (Volatile.Read(ref _webhooksDone) < Volatile.Read(ref _webhooksQueued))
+        {
+            if (DateTime.UtcNow > deadline)
+            {
+                throw new TimeoutException("Webhooks are still being delivered after 10 s.");
+            }
+
+            await Task.Delay(10);
+        }
+    }
+
     // ------------------------------------------------------------------ test controls
 
     public void GoDown() => IsDown = true;
@@ -722,6 +740,7 @@ public sealed class FakeWahaServer : IAsyncDisposable
                 ["engine"] = Engine,
                 ["environment"] = new JsonObject { ["version"] = "2025.11.1", ["engine"] = Engine, ["tier"] = "PLUS" },
             };
+            Interlocked.Increment(ref _webhooksQueued);
             _deliveries.Writer.TryWrite((url, webhook["hmac"]?["key"]?.GetValue<string>(), Encoding.UTF8.GetBytes(body.ToJsonString(Compact))));
         }
     }
@@ -751,6 +770,10 @@ public sealed class FakeWahaServer : IAsyncDisposable
                 catch (HttpRequestException)
                 {
                     // The receiver is gone; WAHA would retry, the fake moves on.
+                }
+                finally
+                {
+                    Interlocked.Increment(ref _webhooksDone);
                 }
             }
         }

@@ -228,6 +228,7 @@ public sealed class WahaContractTests
     {
         await using var bed = await WahaTestBed.StartAsync();
         await bed.ConnectAsync(Account, generation: 3);
+        var working = await bed.Sink.WaitForStatusAsync("WORKING");
 
         var deliveries = bed.Sink.Deliveries.ToList();
         Assert.NotEmpty(deliveries);
@@ -250,8 +251,7 @@ public sealed class WahaContractTests
             Assert.Equal("WEBJS", body.GetProperty("engine").GetString());
         }
 
-        Assert.Contains(deliveries, d => d.Json.GetProperty("payload").GetProperty("status").GetString() == "WORKING"
-                                         && d.Json.GetProperty("me").GetProperty("id").GetString() == "972500000001@c.us");
+        Assert.Equal("972500000001@c.us", working.Json.GetProperty("me").GetProperty("id").GetString());
 
         // The rule is the body's: one changed byte, or another key, and the dashboard refuses it.
         var tampered = deliveries[0].Body.ToArray();
@@ -265,7 +265,7 @@ public sealed class WahaContractTests
     {
         await using var bed = await WahaTestBed.StartAsync();
         await bed.ConnectAsync(Account);
-        var working = bed.Sink.Deliveries.Last(d => d.Json.GetProperty("payload").GetProperty("status").GetString() == "WORKING");
+        var working = await bed.Sink.WaitForStatusAsync("WORKING");
 
         await bed.Engine.HandleWebhookAsync(working.Json, CancellationToken.None);
         await bed.Engine.ReconcileAsync(CancellationToken.None);
@@ -278,7 +278,8 @@ public sealed class WahaContractTests
     {
         await using var bed = await WahaTestBed.StartAsync();
         await bed.ConnectAsync(Account);
-        var scanQr = bed.Sink.Deliveries.First(d => d.Json.GetProperty("payload").GetProperty("status").GetString() == "SCAN_QR_CODE");
+        var scanQr = await bed.Sink.WaitForStatusAsync("SCAN_QR_CODE");
+        await bed.Sink.WaitForStatusAsync("WORKING");
 
         await bed.Engine.HandleWebhookAsync(scanQr.Json, CancellationToken.None);
 

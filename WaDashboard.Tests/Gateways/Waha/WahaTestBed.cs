@@ -98,14 +98,19 @@ public sealed class WahaTestBed : IAsyncDisposable
         }
     }
 
-    /// <summary>Links an account by QR and scans it: the session is WORKING and the engine has said so.</summary>
+    /// <summary>
+    /// Links an account by QR and scans it: the session is WORKING, the engine has said so, and every webhook of the
+    /// link has been handled (nothing is left in flight to race what the test does next).
+    /// </summary>
     public async Task<SessionConnected> ConnectAsync(string accountId, int generation = 1)
     {
         await StartAsync(accountId, generation, LinkMode.Qr);
         await NextAsync<QrIssued>();
         Server.Scan(SessionOf(accountId), Phone);
         await NextAsync<Authenticated>();
-        return await NextAsync<SessionConnected>();
+        var connected = await NextAsync<SessionConnected>();
+        await Server.WebhooksSettledAsync(); // the scan's WORKING webhook was queued before Scan returned
+        return connected;
     }
 
     public async ValueTask DisposeAsync()

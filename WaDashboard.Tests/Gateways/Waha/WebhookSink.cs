@@ -33,6 +33,28 @@ public sealed class WebhookSink : IAsyncDisposable
     /// <summary>Where an accepted webhook goes (the engine of the server it names).</summary>
     public Func<string, JsonElement, Task>? Handler { get; set; }
 
+    /// <summary>The first delivery with this <c>session.status</c> status, once it has arrived (up to 10 s).</summary>
+    public async Task<Delivery> WaitForStatusAsync(string status)
+    {
+        var deadline = DateTime.UtcNow + TimeSpan.FromSeconds(10);
+        while (true)
+        {
+            var found = Deliveries.FirstOrDefault(d => d.Json.TryGetProperty("payload", out var payload)
+                                                       && payload.TryGetProperty("status", out var value) && value.GetString() == status);
+            if (found is not null)
+            {
+                return found;
+            }
+
+            if (DateTime.UtcNow > deadline)
+            {
+                throw new TimeoutException($"No session.status webhook with {status} arrived.");
+            }
+
+            await Task.Delay(10);
+        }
+    }
+
     public static async Task<WebhookSink> StartAsync()
     {
         var builder = WebApplication.CreateSlimBuilder();
