@@ -49,7 +49,12 @@ public static class DisconnectClassifier
         ["EHOSTUNREACH"] = DisconnectReason.ConnectionLost,
         ["ENETUNREACH"] = DisconnectReason.ConnectionLost,
         ["EPIPE"] = DisconnectReason.ConnectionLost,
+        // WAHA session statuses a session fell into without the dashboard asking (FAILED: WAHA suggests a restart,
+        // which may not help, so the policy retries it a limited number of times)
+        ["FAILED"] = DisconnectReason.Unknown,
+        ["STOPPED"] = DisconnectReason.ConnectionLost,
         // the dashboard's own observations
+        ["gateway-unreachable"] = DisconnectReason.ConnectionLost,
         ["engine-lost-session"] = DisconnectReason.ConnectionLost,
         ["engine-error"] = DisconnectReason.ConnectionLost,
     };

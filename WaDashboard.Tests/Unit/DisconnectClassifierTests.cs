@@ -50,6 +50,12 @@ public class DisconnectClassifierTests
     [InlineData(null, "Stream Errored (conflict): replaced", DisconnectReason.Replaced)]
     [InlineData(null, "Request timed out", DisconnectReason.Timeout)]
     [InlineData("engine-lost-session", "Session not found", DisconnectReason.ConnectionLost)]
+    // WAHA gateway statuses and the gateway adapter's own observations
+    [InlineData("FAILED", "Gateway waha-1: WAHA reports the session wad_x FAILED (was WORKING)", DisconnectReason.Unknown)]
+    [InlineData("failed", null, DisconnectReason.Unknown)]
+    [InlineData("STOPPED", "Gateway waha-1: the session wad_x was stopped on the server, not by the dashboard", DisconnectReason.ConnectionLost)]
+    [InlineData("gateway-unreachable", "Gateway waha-1 is not answering: connection refused", DisconnectReason.ConnectionLost)]
+    [InlineData("SCAN_QR_CODE", "Gateway waha-1: the session wad_x lost its login (logged out) and asks for a new QR code", DisconnectReason.LoggedOut)]
     [InlineData(null, null, DisconnectReason.Unknown)]
     [InlineData("777", "something new", DisconnectReason.Unknown)]
     public void Raw_codes_and_events_map_to_one_reason(string? code, string? text, DisconnectReason expected) =>
