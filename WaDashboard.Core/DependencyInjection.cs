@@ -108,7 +108,7 @@ public static class DependencyInjection
                 workers.Add(new(Engines.Workers.EngineWorker.SimulatorId, "Simulator", sp.GetRequiredService<SimulatorEngine>(), Capacity: null, Url: null));
             }
 
-            workers.AddRange(sp.GetServices<Engines.Gateways.IGatewayServer>().Select(Engines.Workers.EngineWorker.ForGateway));
+            workers.AddRange(sp.GetRequiredService<Engines.Gateways.GatewayServers>().All.Select(Engines.Workers.EngineWorker.ForGateway));
             return new Engines.Workers.WorkerRouter(workers, id => fleet.Value.Get(id)?.WorkerId,
                 sp.GetRequiredService<Microsoft.Extensions.Logging.ILogger<Engines.Workers.WorkerRouter>>());
         });
@@ -149,6 +149,10 @@ public static class DependencyInjection
                 o.WebhookSecret = configuration["Security:Webhooks:Secret"] ?? "";
             }
         });
+        services.AddHttpClient(Engines.Gateways.GatewayServers.HttpClientName);
+        services.AddSingleton<Engines.Gateways.GatewayServers>();
+        services.AddHostedService(sp => new Engines.Gateways.GatewayHost(sp.GetRequiredService<Engines.Gateways.GatewayServers>().All,
+            sp.GetRequiredService<Microsoft.Extensions.Logging.ILogger<Engines.Gateways.GatewayHost>>()));
         services.AddOptions<EngineOptions>().Validate<IOptions<Engines.Gateways.GatewayOptions>>((engine, gateways) => engine.IsSimulator || gateways.Value.Servers.Count > 0,
             "Engine:Kind is Gateways but no gateway server is configured: add one under Gateways:Servers (Id, Url, ApiKey, Capacity), or set Engine:Kind to Simulator.");
         return services;

@@ -127,6 +127,9 @@ public sealed class AppProcess : IAsyncDisposable
 
     /// <summary>The last lines the app wrote to stdout and stderr, over all its runs.</summary>
     /// <summary>An admin API key this process accepts (from configuration), random per test.</summary>
+    /// <summary>In a setting's value, replaced by the app's base address of the current run.</summary>
+    public const string AppUrlPlaceholder = "{AppUrl}";
+
     public string ApiKey { get; } = "e2e-" + Convert.ToHexString(System.Security.Cryptography.RandomNumberGenerator.GetBytes(24));
 
     /// <summary>The latest one-time first-admin link the app printed on its console (in any run), if any.</summary>
@@ -171,7 +174,8 @@ public sealed class AppProcess : IAsyncDisposable
         start.Environment["Security__ApiKeys__e2e__Role"] = "Admin";
         foreach (var (name, value) in _settings)
         {
-            start.Environment[name] = value;
+            // "{AppUrl}" stands for this run's address (the port is chosen per run), e.g. for a webhook URL.
+            start.Environment[name] = value.Replace(AppUrlPlaceholder, BaseUrl.GetLeftPart(UriPartial.Authority), StringComparison.Ordinal);
         }
 
         var process = new Process { StartInfo = start, EnableRaisingEvents = true };

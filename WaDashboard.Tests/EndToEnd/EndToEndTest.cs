@@ -73,7 +73,7 @@ public abstract class EndToEndTest : IAsyncLifetime
         }
     }
 
-    public async Task DisposeAsync()
+    public virtual async Task DisposeAsync()
     {
         try
         {
