@@ -118,7 +118,14 @@ public sealed class WebhookEndpointTests : IClassFixture<WebhookEndpointTests.Si
         protected override void ConfigureWebHost(IWebHostBuilder builder)
         {
             base.ConfigureWebHost(builder);
-            builder.ConfigureAppConfiguration(config => config.AddInMemoryCollection(new Dictionary<string, string?> { ["Security:Webhooks:Secret"] = Secret }));
+            // The webhook URL names a configured gateway server; nothing listens at its address (only the receiver is tested here).
+            builder.ConfigureAppConfiguration(config => config.AddInMemoryCollection(new Dictionary<string, string?>
+            {
+                ["Security:Webhooks:Secret"] = Secret,
+                ["Gateways:Servers:0:Id"] = "waha",
+                ["Gateways:Servers:0:Url"] = "http://127.0.0.1:9",
+                ["Gateways:Servers:0:Capacity"] = "5",
+            }));
         }
     }
 
@@ -148,6 +155,12 @@ public sealed class WebhookEndpointTests : IClassFixture<WebhookEndpointTests.Si
         var signature = WebhookSignatureVerifier.Sign(body, Secret);
 
         Assert.Equal(HttpStatusCode.Accepted, (await client.SendAsync(Post(body, signature))).StatusCode);
+        var elsewhere = new HttpRequestMessage(HttpMethod.Post, "/api/webhooks/nowhere") { Content = new ByteArrayContent(Encoding.UTF8.GetBytes(
+            $"{{\"id\":\"evt_{Guid.NewGuid():N}\",\"timestamp\":{now.ToUnixTimeMilliseconds()}}}")) };
+        elsewhere.Headers.Add(WebhookSignatureVerifier.SignatureHeader, WebhookSignatureVerifier.Sign(await elsewhere.Content.ReadAsByteArrayAsync(), Secret));
+        var unknownServer = await client.SendAsync(elsewhere);
+        Assert.Equal(HttpStatusCode.NotFound, unknownServer.StatusCode);
+        Assert.Contains("No gateway server 'nowhere'", await unknownServer.Content.ReadAsStringAsync());
         var replay = await client.SendAsync(Post(body, signature));
         Assert.Equal(HttpStatusCode.Unauthorized, replay.StatusCode);
         Assert.Contains("already received", await replay.Content.ReadAsStringAsync());
