@@ -123,6 +123,20 @@ public sealed class GatewayFleetTests : EndToEndTest
         await Expect(page.Locator($"#server-sessions tr[data-session='{session}']")).ToHaveAttributeAsync("data-managed", "yes");
         await Expect(page.Locator("#server-sessions tr[data-session='default']")).ToHaveAttributeAsync("data-managed", "no");
         await Expect(page.Locator("#server-sessions tr[data-session='default']")).ToContainTextAsync("Not created by this dashboard");
+
+        // On an account's page a person sees its server, and is told before a move that it means linking again.
+        var (lastId, lastWorker) = placed[5];
+        Assert.Equal("gw-a", lastWorker);
+        var accountPage = await Browser.OpenAsync(UrlOf($"accounts/{lastId}"), "#move-start");
+        await Expect(accountPage.Locator("#worker-id")).ToHaveTextAsync("gw-a");
+        await accountPage.Locator("#move-target").ClickAsync();
+        await accountPage.Locator(".rz-dropdown-item", new() { HasTextString = "gw-c" }).ClickAsync();
+        await accountPage.Locator("#move-start").ClickAsync();
+        await Expect(accountPage.Locator("#move-confirm")).ToContainTextAsync("means linking again");
+        await accountPage.Locator("#move-confirm-yes").ClickAsync();
+        await Expect(accountPage.Locator("#worker-id")).ToHaveTextAsync("gw-c");
+        await Expect(accountPage.Locator("#command-message")).ToContainTextAsync("Moved to gw-c");
+        Assert.Equal("gw-c", (await JsonAsync(await http.GetAsync($"api/accounts/{lastId}"), HttpStatusCode.OK)).GetProperty("worker_id").GetString());
     });
 
     private static async Task<JsonElement> RequestJsonAsync(HttpClient http, string path)
