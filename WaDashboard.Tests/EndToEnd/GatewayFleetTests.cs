@@ -116,6 +116,8 @@ public sealed class GatewayFleetTests : EndToEndTest
 
         // The Servers page shows each server's load and what a server holds, including a session someone else made there.
         Server("gw-b").AddSession("default", "WORKING", hasLogin: true, meId: "972509999999@c.us");
+        const string leftBehind = "wad_00000000000000aa";
+        Server("gw-b").AddSession(leftBehind, "STOPPED", hasLogin: true);
         var page = await Browser.OpenAsync(UrlOf("gateways"), "#workers tr[data-worker='gw-b'] .wa-list-sessions");
         await Expect(page.Locator("#workers tr[data-worker='gw-b'] .wa-worker-load")).ToContainTextAsync("3 of 3");
         await Expect(page.Locator("#workers tr[data-worker='gw-c'] .wa-worker-load")).ToContainTextAsync("2 of 4");
@@ -123,6 +125,18 @@ public sealed class GatewayFleetTests : EndToEndTest
         await Expect(page.Locator($"#server-sessions tr[data-session='{session}']")).ToHaveAttributeAsync("data-managed", "yes");
         await Expect(page.Locator("#server-sessions tr[data-session='default']")).ToHaveAttributeAsync("data-managed", "no");
         await Expect(page.Locator("#server-sessions tr[data-session='default']")).ToContainTextAsync("Not created by this dashboard");
+        await Expect(page.Locator("#server-sessions tr[data-session='default'] .wa-remove-session")).ToHaveCountAsync(0);
+        await Expect(page.Locator($"#server-sessions tr[data-session='{session}'] .wa-remove-session")).ToHaveCountAsync(0);
+        var leftRow = page.Locator($"#server-sessions tr[data-session='{leftBehind}']");
+        await Expect(leftRow).ToContainTextAsync("no longer exists");
+        await leftRow.Locator(".wa-remove-session").ClickAsync();
+        await Expect(page.Locator("#gateways-message")).ToContainTextAsync($"Removed '{leftBehind}' from gw-b");
+        await Expect(leftRow).ToHaveCountAsync(0);
+        Assert.Null(Server("gw-b").Status(leftBehind));
+        Assert.Equal("WORKING", Server("gw-b").Status("default"));
+        var foreign = await http.DeleteAsync("api/gateways/gw-b/sessions/default");
+        Assert.Equal(HttpStatusCode.Conflict, foreign.StatusCode);
+        Assert.Contains("not created by this dashboard", await foreign.Content.ReadAsStringAsync());
 
         // On an account's page a person sees its server, and is told before a move that it means linking again.
         var (lastId, lastWorker) = placed[5];

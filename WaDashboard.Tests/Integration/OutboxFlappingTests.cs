@@ -55,6 +55,7 @@ public sealed class OutboxFlappingTests(ITestOutputHelper output) : IDisposable
 
         var random = new Random(20261122);
         var drops = 0;
+        var dropsOf = new Dictionary<string, int>();
         var dropsWhileDraining = 0;
         var simulated = TimeSpan.Zero;
         var sinceDrop = TimeSpan.Zero;
@@ -77,6 +78,7 @@ public sealed class OutboxFlappingTests(ITestOutputHelper output) : IDisposable
                     Assert.Null(core.Simulator.InjectFault(victim.Id, new SimulatorFault(SimulatorFaultKind.Drop, random.Next(2) == 0 ? "428" : "408")));
                     await core.WaitForAsync(victim.Id, s => !s.IsConnected, "the drop to be seen");
                     drops++;
+                    dropsOf[victim.Id] = dropsOf.GetValueOrDefault(victim.Id) + 1;
                     dropsWhileDraining += core.Outbox.QueueDepths.Count > 0 ? 1 : 0;
                     sinceDrop = TimeSpan.Zero;
                 }
@@ -118,7 +120,9 @@ public sealed class OutboxFlappingTests(ITestOutputHelper output) : IDisposable
 
             var times = received.Select(r => r.At).Order().ToList();
             Assert.All(times.Zip(times.Skip(1)), pair => Assert.True(pair.Second - pair.First >= MinSpacing, $"{account.Name}: sends {pair.First:O} and {pair.Second:O} are closer than {MinSpacing}"));
-            Assert.True(connections.Count >= 3, $"{account.Name} was connected only {connections.Count} times");
+            // Every drop of this account was followed by a new connection (the victims are chosen at random, so counts differ).
+            Assert.True(connections.Count >= dropsOf.GetValueOrDefault(account.Id) + 1,
+                $"{account.Name} was dropped {dropsOf.GetValueOrDefault(account.Id)} times but connected only {connections.Count} times");
         }
     }
 

@@ -2,6 +2,7 @@ using System.Text.Json.Serialization;
 using WaDashboard.Core.Engines.Gateways;
 using WaDashboard.Core.Engines.Workers;
 using WaDashboard.Core.Sessions;
+using WaDashboard.Web.Security;
 
 namespace WaDashboard.Web.Api;
 
@@ -53,6 +54,12 @@ public static class GatewaysEndpoints
                 return AccountRoute.Problem(StatusCodes.Status502BadGateway, "The gateway server did not answer", ex.Message);
             }
         });
+
+        gateways.MapDelete("/{workerId}/sessions/{name}", async (string workerId, string name, OperatorActions actions, HttpContext http, CancellationToken ct) =>
+        {
+            var (done, message) = await actions.RemoveLeftBehindSessionAsync(http.User, workerId, name, ct);
+            return done ? Results.Ok(new { removed = true, message }) : AccountRoute.Problem(StatusCodes.Status409Conflict, "Not removed", message);
+        }).RequireAuthorization(Policies.Administer);
 
         return app;
     }

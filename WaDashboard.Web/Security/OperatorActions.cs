@@ -112,6 +112,44 @@ public sealed class OperatorActions(Fleet fleet, AuditLog audit, IAuthorizationS
         return error;
     }
 
+    /// <summary>
+    /// Removes a session the dashboard made on a gateway server and no longer uses there (its account was removed or
+    /// moved). Refused for a session the dashboard did not make, and for one its account still runs on. Admins only.
+    /// </summary>
+    public async Task<(bool Done, string Message)> RemoveLeftBehindSessionAsync(ClaimsPrincipal user, string workerId, string sessionName, CancellationToken cancellationToken)
+    {
+        if (!await CanAsync(user, Policies.Administer))
+        {
+            return (false, "Only an admin can remove sessions from a gateway server.");
+        }
+
+        (bool, string) outcome;
+        if (fleet.Workers.Find(workerId)?.Gateway is not { } gateway)
+        {
+            outcome = (false, $"No gateway server '{workerId}' is configured.");
+        }
+        else
+        {
+            var found = (await gateway.ListServerSessionsAsync(cancellationToken)).FirstOrDefault(s => s.Name == sessionName);
+            var account = found?.AccountId is { } id ? fleet.Get(id) : null;
+            outcome = found switch
+            {
+                null => (false, $"{workerId} holds no session '{sessionName}'."),
+                { AccountId: null } => (false, $"'{sessionName}' was not created by this dashboard; it is left alone. Remove it on {workerId} itself if it is not needed."),
+                _ when account is not null && string.Equals(account.WorkerId, workerId, StringComparison.OrdinalIgnoreCase) =>
+                    (false, $"'{sessionName}' is the live session of {account.Name} on {workerId}; log the account out or move it instead."),
+                _ => (true, $"Removed '{sessionName}' from {workerId}."),
+            };
+            if (outcome.Item1)
+            {
+                await gateway.DeleteSessionAsync(found!.AccountId!, cancellationToken);
+            }
+        }
+
+        await audit.RecordAsync(Actor(user), "gateway.session.remove", null, $"{workerId}/{sessionName}: {outcome.Item2}", cancellationToken);
+        return outcome;
+    }
+
     /// <summary>Runs an operator action that is not a session command (e.g. on the outbox), audited with its account.</summary>
     public async Task<bool> TryActAsync(ClaimsPrincipal user, string action, string? accountId, Func<Task<string>> act, CancellationToken cancellationToken)
     {

@@ -1,4 +1,7 @@
+using System.Security.Claims;
 using Microsoft.AspNetCore.Components;
+using Microsoft.AspNetCore.Components.Authorization;
+using WaDashboard.Web.Security;
 using WaDashboard.Core.Accounts;
 using WaDashboard.Core.Sessions;
 using WaDashboard.Web.Api;
@@ -19,6 +22,30 @@ public partial class GatewaysPage
     [Inject] private Fleet Fleet { get; set; } = default!;
     [Inject] private FleetEvents Events { get; set; } = default!;
     [Inject] private TimeProvider Time { get; set; } = default!;
+    [Inject] private OperatorActions Actions { get; set; } = default!;
+    [Inject] private AuthenticationStateProvider Authentication { get; set; } = default!;
+
+    private ClaimsPrincipal _user = new();
+    private bool _canAdminister;
+    private string? _message;
+
+    protected override async Task OnInitializedAsync()
+    {
+        _user = (await Authentication.GetAuthenticationStateAsync()).User;
+        _canAdminister = await Actions.CanAsync(_user, Policies.Administer);
+    }
+
+    private async Task RemoveAsync(string sessionName)
+    {
+        if (_listed is not { } workerId)
+        {
+            return;
+        }
+
+        var (_, message) = await Actions.RemoveLeftBehindSessionAsync(_user, workerId, sessionName, CancellationToken.None);
+        _message = message;
+        await ListAsync(workerId);
+    }
 
     protected override void OnInitialized()
     {
