@@ -1,4 +1,3 @@
-using System.Threading.Channels;
 using Microsoft.Data.Sqlite;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.Hosting;
@@ -15,27 +14,18 @@ namespace WaDashboard.Core.Messaging;
 /// </summary>
 public sealed class EfOutboxStore : BackgroundService, IOutboxStore
 {
-    private sealed record PendingWrite(OutboxMessage Message, TaskCompletionSource Done);
 
     private static readonly string SendingStatus = OutboxStatus.Sending.ToString();
     private static readonly string PendingStatus = OutboxStatus.Pending.ToString();
     private static readonly string UnknownStatus = OutboxStatus.Unknown.ToString();
 
-    private readonly Channel<PendingWrite> _queue = Channel.CreateBounded<PendingWrite>(new BoundedChannelOptions(20_000)
-    {
-        SingleReader = true,
-        FullMode = BoundedChannelFullMode.Wait,
-    });
-
     private readonly IDbContextFactory<WaDashboardDbContext> _contexts;
-    private readonly ILogger<EfOutboxStore> _logger;
-    private readonly int _maxBatch;
+    private readonly BatchedWriter<OutboxMessage> _writer;
 
     public EfOutboxStore(IDbContextFactory<WaDashboardDbContext> contexts, IOptions<PersistenceOptions> options, ILogger<EfOutboxStore> logger)
     {
         _contexts = contexts;
-        _logger = logger;
-        _maxBatch = options.Value.MaxBatch;
+        _writer = new BatchedWriter<OutboxMessage>(options.Value.MaxBatch, CommitAsync, logger, "outbox changes");
     }
 
     public async Task<OutboxMessage> InsertAsync(OutboxMessage message, CancellationToken cancellationToken)
@@ -148,75 +138,21 @@ public sealed class EfOutboxStore : BackgroundService, IOutboxStore
         return rows.Select(r => new RecentAttempt(r.AccountId, r.Recipient, r.LastAttemptAt!.Value)).ToList();
     }
 
-    public async Task SaveAsync(OutboxMessage message, CancellationToken cancellationToken)
-    {
-        var pending = new PendingWrite(message, new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously));
-        await _queue.Writer.WriteAsync(pending, cancellationToken);
-        await pending.Done.Task.WaitAsync(cancellationToken);
-    }
+    public Task SaveAsync(OutboxMessage message, CancellationToken cancellationToken) => _writer.WriteAsync(message, cancellationToken);
 
-    protected override async Task ExecuteAsync(CancellationToken stoppingToken)
-    {
-        var batch = new List<PendingWrite>(_maxBatch);
-        try
-        {
-            while (await _queue.Reader.WaitToReadAsync(stoppingToken))
-            {
-                await DrainAsync(batch);
-            }
-        }
-        catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
-        {
-            // Host stopping: commit what is already queued.
-            await DrainAsync(batch);
-        }
-    }
+    protected override Task ExecuteAsync(CancellationToken stoppingToken) => _writer.RunAsync(stoppingToken);
 
-    private async Task DrainAsync(List<PendingWrite> batch)
-    {
-        while (true)
-        {
-            batch.Clear();
-            while (batch.Count < _maxBatch && _queue.Reader.TryRead(out var item))
-            {
-                batch.Add(item);
-            }
-
-            if (batch.Count == 0)
-            {
-                return;
-            }
-
-            try
-            {
-                await CommitAsync(batch);
-                foreach (var item in batch)
-                {
-                    item.Done.TrySetResult();
-                }
-            }
-            catch (Exception ex)
-            {
-                _logger.LogError(ex, "Saving {Count} outbox changes failed", batch.Count);
-                foreach (var item in batch)
-                {
-                    item.Done.TrySetException(ex);
-                }
-            }
-        }
-    }
-
-    private async Task CommitAsync(List<PendingWrite> batch)
+    private async Task CommitAsync(IReadOnlyList<OutboxMessage> batch)
     {
         await using var db = await _contexts.CreateDbContextAsync();
-        var ids = batch.Select(b => b.Message.Id).Distinct().ToList();
+        var ids = batch.Select(m => m.Id).Distinct().ToList();
         var existing = (await db.OutboxMessages.Where(m => ids.Contains(m.Id)).Select(m => m.Id).ToListAsync()).ToHashSet();
         var latest = new Dictionary<long, OutboxMessage>();
-        foreach (var item in batch)
+        foreach (var message in batch)
         {
-            if (existing.Contains(item.Message.Id))
+            if (existing.Contains(message.Id))
             {
-                latest[item.Message.Id] = item.Message; // later changes of one message win; the account may have been removed meanwhile
+                latest[message.Id] = message; // later changes of one message win; the account may have been removed meanwhile
             }
         }
 
@@ -230,7 +166,7 @@ public sealed class EfOutboxStore : BackgroundService, IOutboxStore
 
     public override async Task StopAsync(CancellationToken cancellationToken)
     {
-        _queue.Writer.TryComplete();
+        _writer.Complete();
         await base.StopAsync(cancellationToken);
     }
 }

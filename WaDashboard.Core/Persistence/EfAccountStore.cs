@@ -1,4 +1,3 @@
-using System.Threading.Channels;
 using Microsoft.Data.Sqlite;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.EntityFrameworkCore.Storage;
@@ -15,23 +14,15 @@ namespace WaDashboard.Core.Persistence;
 /// </summary>
 public sealed class EfAccountStore : BackgroundService, IAccountStore
 {
-    private sealed record PendingWrite(AccountState State, TimelineEntry? Entry, TaskCompletionSource Done);
-
-    private readonly Channel<PendingWrite> _queue = Channel.CreateBounded<PendingWrite>(new BoundedChannelOptions(20_000)
-    {
-        SingleReader = true,
-        FullMode = BoundedChannelFullMode.Wait,
-    });
+    private sealed record PendingWrite(AccountState State, TimelineEntry? Entry);
 
     private readonly IDbContextFactory<WaDashboardDbContext> _contexts;
-    private readonly ILogger<EfAccountStore> _logger;
-    private readonly int _maxBatch;
+    private readonly BatchedWriter<PendingWrite> _writer;
 
     public EfAccountStore(IDbContextFactory<WaDashboardDbContext> contexts, IOptions<PersistenceOptions> options, ILogger<EfAccountStore> logger)
     {
         _contexts = contexts;
-        _logger = logger;
-        _maxBatch = options.Value.MaxBatch;
+        _writer = new BatchedWriter<PendingWrite>(options.Value.MaxBatch, CommitAsync, logger, "account changes");
     }
 
     public async Task<IReadOnlyList<AccountState>> LoadAllAsync(CancellationToken cancellationToken)
@@ -64,12 +55,8 @@ public sealed class EfAccountStore : BackgroundService, IAccountStore
         await db.Accounts.Where(a => a.Id == accountId).ExecuteDeleteAsync(cancellationToken);
     }
 
-    public async Task SaveAsync(AccountState state, TimelineEntry? entry, CancellationToken cancellationToken)
-    {
-        var pending = new PendingWrite(state, entry, new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously));
-        await _queue.Writer.WriteAsync(pending, cancellationToken);
-        await pending.Done.Task.WaitAsync(cancellationToken);
-    }
+    public Task SaveAsync(AccountState state, TimelineEntry? entry, CancellationToken cancellationToken) =>
+        _writer.WriteAsync(new PendingWrite(state, entry), cancellationToken);
 
     public async Task<IReadOnlyList<TimelineEntry>> GetTimelineAsync(string accountId, int take, CancellationToken cancellationToken)
     {
@@ -89,63 +76,14 @@ public sealed class EfAccountStore : BackgroundService, IAccountStore
         return records.Select(r => (r.AccountId, r.ToEntry())).ToList();
     }
 
-    protected override async Task ExecuteAsync(CancellationToken stoppingToken)
-    {
-        var batch = new List<PendingWrite>(_maxBatch);
-        try
-        {
-            while (await _queue.Reader.WaitToReadAsync(stoppingToken))
-            {
-                await DrainAsync(batch);
-            }
-        }
-        catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
-        {
-            // Host stopping: commit what is already queued.
-            await DrainAsync(batch);
-        }
-    }
-
-    private async Task DrainAsync(List<PendingWrite> batch)
-    {
-        while (true)
-        {
-            batch.Clear();
-            while (batch.Count < _maxBatch && _queue.Reader.TryRead(out var item))
-            {
-                batch.Add(item);
-            }
-
-            if (batch.Count == 0)
-            {
-                return;
-            }
-
-            try
-            {
-                await CommitAsync(batch);
-                foreach (var item in batch)
-                {
-                    item.Done.TrySetResult();
-                }
-            }
-            catch (Exception ex)
-            {
-                _logger.LogError(ex, "Saving {Count} account changes failed", batch.Count);
-                foreach (var item in batch)
-                {
-                    item.Done.TrySetException(ex);
-                }
-            }
-        }
-    }
+    protected override Task ExecuteAsync(CancellationToken stoppingToken) => _writer.RunAsync(stoppingToken);
 
     /// <summary>
     /// One transaction for the whole batch: each account's latest state is written once, then the timeline entries in
     /// the order they happened. A change for an account deleted meanwhile is dropped (its update finds no row).
     /// Plain prepared statements built from the model, so a batch of hundreds costs little more than the rows themselves.
     /// </summary>
-    private async Task CommitAsync(List<PendingWrite> batch)
+    private async Task CommitAsync(IReadOnlyList<PendingWrite> batch)
     {
         var latest = new Dictionary<string, AccountState>(StringComparer.Ordinal);
         foreach (var item in batch)
@@ -185,7 +123,7 @@ public sealed class EfAccountStore : BackgroundService, IAccountStore
 
     public override async Task StopAsync(CancellationToken cancellationToken)
     {
-        _queue.Writer.TryComplete();
+        _writer.Complete();
         await base.StopAsync(cancellationToken);
     }
 }
