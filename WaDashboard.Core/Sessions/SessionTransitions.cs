@@ -57,6 +57,23 @@ public static class SessionTransitions
             NextAttemptAt = status == AccountStatus.Reconnecting ? state.NextAttemptAt : null,
         };
 
+    /// <summary>
+    /// A new session generation that holds no login yet: the old session's login, failures, pause and ban no longer
+    /// apply, and a new start token makes anything still pending for the old one stale.
+    /// </summary>
+    private static AccountState NewGeneration(AccountState state) => state with
+    {
+        Generation = state.Generation + 1,
+        SessionLinked = false,
+        LinkedJid = null,
+        ReconnectAttempt = 0,
+        FailingSince = null,
+        AutoReconnectPaused = false,
+        BannedUntil = null,
+        StartTimeouts = 0,
+        StartToken = state.StartToken + 1,
+    };
+
     private static Transition Link(AccountState state, LinkMode mode, TransitionContext context)
     {
         if (mode == LinkMode.None)
@@ -84,18 +101,7 @@ public static class SessionTransitions
             effects.Add(new StopEngine());
         }
 
-        var next = Move(state, AccountStatus.Starting, context.Now, LinkNote(mode)) with
-        {
-            Generation = state.Generation + 1,
-            SessionLinked = false,
-            LinkedJid = null,
-            ReconnectAttempt = 0,
-            FailingSince = null,
-            AutoReconnectPaused = false,
-            BannedUntil = null,
-            StartTimeouts = 0,
-            StartToken = state.StartToken + 1,
-        };
+        var next = NewGeneration(Move(state, AccountStatus.Starting, context.Now, LinkNote(mode)));
         effects.Add(new StartEngine(next.Generation, mode, next.StartToken));
         return new Transition(next, effects, new(CommandOutcome.Started,
             mode == LinkMode.Qr ? "Starting a new session; the QR code appears in a moment." : "Starting a new session; the pairing code appears in a moment."));
@@ -184,21 +190,12 @@ public static class SessionTransitions
         var effects = new List<SessionEffect> { new RemoveSessionFromWorker(state.WorkerId, state.Generation), new DeleteGenerationFolder(state.Generation) };
         var note = $"Moved from {state.WorkerId} to {workerId}. A login cannot move between servers: link it again with a QR code or a pairing code.";
         // A new generation: a late event of the old session can then change nothing.
-        var next = Move(state, AccountStatus.New, context.Now, note) with
+        var next = NewGeneration(Move(state, AccountStatus.New, context.Now, note)) with
         {
             WorkerId = workerId,
-            Generation = state.Generation + 1,
-            StartToken = state.StartToken + 1,
-            SessionLinked = false,
-            LinkedJid = null,
             Reason = null,
             RawCode = null,
             RawText = null,
-            ReconnectAttempt = 0,
-            FailingSince = null,
-            BannedUntil = null,
-            AutoReconnectPaused = false,
-            StartTimeouts = 0,
         };
         return new Transition(next, effects, new(CommandOutcome.Done, $"Moved to {workerId}. Link it again there: click Link and scan the QR code (or use a pairing code)."));
     }
@@ -412,18 +409,7 @@ public static class SessionTransitions
             effects.Add(new QuarantineSessionFolder(state.Generation, "Session cleared by a person"));
         }
 
-        var next = Move(state, AccountStatus.Starting, context.Now, ClearNote) with
-        {
-            Generation = state.Generation + 1,
-            SessionLinked = false,
-            LinkedJid = null,
-            ReconnectAttempt = 0,
-            FailingSince = null,
-            AutoReconnectPaused = false,
-            BannedUntil = null,
-            StartTimeouts = 0,
-            StartToken = state.StartToken + 1,
-        };
+        var next = NewGeneration(Move(state, AccountStatus.Starting, context.Now, ClearNote));
         effects.Add(new StartEngine(next.Generation, LinkMode.Qr, next.StartToken));
         return new Transition(next, effects, new(CommandOutcome.Started, state.Generation >= 1
             ? $"Session cleared: generation {state.Generation} went to the quarantine (creds.json backed up). Scan the fresh QR code with the phone."
