@@ -47,7 +47,7 @@ public static class GatewaysEndpoints
 
             try
             {
-                return Results.Ok(ServerSessions.Classify(await gateway.ListServerSessionsAsync(ct), gateway.Server.Id, fleet));
+                return Results.Ok(await ServerSessions.ListAsync(gateway, fleet, ct));
             }
             catch (Exception ex) when (ex is HttpRequestException or TimeoutException or InvalidOperationException or TaskCanceledException && !ct.IsCancellationRequested)
             {
@@ -80,6 +80,10 @@ public static class GatewaysEndpoints
 /// <summary>Sessions found on a gateway server, set against the accounts the dashboard manages there.</summary>
 public static class ServerSessions
 {
+    /// <summary>Lists the server's sessions and classifies them; throws what the gateway client throws when it does not answer.</summary>
+    public static async Task<IReadOnlyList<ServerSessionDto>> ListAsync(IGatewayServer gateway, Fleet fleet, CancellationToken cancellationToken) =>
+        Classify(await gateway.ListServerSessionsAsync(cancellationToken), gateway.Server.Id, fleet);
+
     public static IReadOnlyList<ServerSessionDto> Classify(IReadOnlyList<GatewaySession> sessions, string serverId, Fleet fleet) =>
         sessions.Select(s =>
         {

@@ -130,14 +130,12 @@ public sealed class OperatorActions(Fleet fleet, AuditLog audit, IAuthorizationS
         }
         else
         {
-            var found = (await gateway.ListServerSessionsAsync(cancellationToken)).FirstOrDefault(s => s.Name == sessionName);
-            var account = found?.AccountId is { } id ? fleet.Get(id) : null;
+            var found = (await Api.ServerSessions.ListAsync(gateway, fleet, cancellationToken)).FirstOrDefault(s => s.Name == sessionName);
             outcome = found switch
             {
                 null => (false, $"{workerId} holds no session '{sessionName}'."),
                 { AccountId: null } => (false, $"'{sessionName}' was not created by this dashboard; it is left alone. Remove it on {workerId} itself if it is not needed."),
-                _ when account is not null && string.Equals(account.WorkerId, workerId, StringComparison.OrdinalIgnoreCase) =>
-                    (false, $"'{sessionName}' is the live session of {account.Name} on {workerId}; log the account out or move it instead."),
+                { Managed: true } => (false, $"'{sessionName}' is the live session of {fleet.Get(found.AccountId)?.Name} on {workerId}; log the account out or move it instead."),
                 _ => (true, $"Removed '{sessionName}' from {workerId}."),
             };
             if (outcome.Item1)

@@ -78,7 +78,7 @@ public partial class GatewaysPage
 
         try
         {
-            _sessions = ServerSessions.Classify(await gateway.ListServerSessionsAsync(CancellationToken.None), gateway.Server.Id, Fleet);
+            _sessions = await ServerSessions.ListAsync(gateway, Fleet, CancellationToken.None);
         }
         catch (Exception ex) when (ex is HttpRequestException or TimeoutException or InvalidOperationException or TaskCanceledException)
         {
