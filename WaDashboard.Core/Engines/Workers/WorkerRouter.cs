@@ -54,14 +54,14 @@ public sealed class WorkerRouter : BackgroundService, IWhatsAppEngine
 
     public ChannelReader<EngineEvent> Events => _merged?.Reader ?? _workers[0].Engine.Events;
 
-    public EngineWorker WorkerFor(string accountId)
-    {
-        var id = _workerOf(accountId) ?? DefaultWorkerId;
-        return _byId.GetValueOrDefault(id)
-            ?? throw new WorkerUnavailableException($"This account is placed on '{id}', which is not configured. Configure that server again under Gateways:Servers, or move the account to another server (it will need relinking).");
-    }
+    public EngineWorker WorkerFor(string accountId) =>
+        FindWorkerFor(accountId)
+        ?? throw new WorkerUnavailableException($"This account is placed on '{_workerOf(accountId) ?? DefaultWorkerId}', which is not configured. Configure that server again under Gateways:Servers, or move the account to another server (it will need relinking).");
 
-    public bool IsRemote(string accountId) => _byId.GetValueOrDefault(_workerOf(accountId) ?? DefaultWorkerId)?.IsRemote ?? false;
+    /// <summary>The account's worker, or null when the server it is placed on is not configured.</summary>
+    private EngineWorker? FindWorkerFor(string accountId) => _byId.GetValueOrDefault(_workerOf(accountId) ?? DefaultWorkerId);
+
+    public bool IsRemote(string accountId) => FindWorkerFor(accountId)?.IsRemote ?? false;
 
     public Task StartSessionAsync(SessionStartRequest request, CancellationToken cancellationToken) =>
         WorkerFor(request.AccountId).Engine.StartSessionAsync(request, cancellationToken);
@@ -73,7 +73,7 @@ public sealed class WorkerRouter : BackgroundService, IWhatsAppEngine
         WorkerFor(accountId).Engine.LogoutSessionAsync(accountId, cancellationToken);
 
     public Task<EngineSendResult> SendTextAsync(string accountId, string toDigits, string text, CancellationToken cancellationToken) =>
-        _byId.GetValueOrDefault(_workerOf(accountId) ?? DefaultWorkerId) is { } worker
+        FindWorkerFor(accountId) is { } worker
             ? worker.Engine.SendTextAsync(accountId, toDigits, text, cancellationToken)
             : Task.FromResult(EngineSendResult.Refused("The account's server is not configured; nothing was sent."));
 
@@ -81,7 +81,7 @@ public sealed class WorkerRouter : BackgroundService, IWhatsAppEngine
         WorkerFor(accountId).Engine.GetSessionAsync(accountId, cancellationToken);
 
     public Task<bool> ProbeAsync(string accountId, CancellationToken cancellationToken) =>
-        _byId.GetValueOrDefault(_workerOf(accountId) ?? DefaultWorkerId) is { } worker
+        FindWorkerFor(accountId) is { } worker
             ? worker.Engine.ProbeAsync(accountId, cancellationToken)
             : Task.FromResult(false);
 
