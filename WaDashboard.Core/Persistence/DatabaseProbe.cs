@@ -78,7 +78,7 @@ public sealed class DatabaseProbe(
 
         if (!File.Exists(file))
         {
-            return $"The database file {Path.GetFileName(file)} is gone from the data directory (deleted or moved); changes would be lost at the next start.";
+            return $"The database file {Path.GetFileName(file)} is gone from the data directory (deleted or moved); changes would be lost at the next start. Restore it from a backup and restart.";
         }
 
         // A fresh, unpooled connection that may not create a file: it sees what a restart would see.
@@ -89,7 +89,7 @@ public sealed class DatabaseProbe(
         command.CommandText = "SELECT count(*) FROM sqlite_master WHERE type = 'table' AND name = '__EFMigrationsHistory'";
         if (Convert.ToInt64(await command.ExecuteScalarAsync(cancellationToken), System.Globalization.CultureInfo.InvariantCulture) == 0)
         {
-            return $"The database file {Path.GetFileName(file)} was replaced by one without the dashboard's tables; restore it and restart.";
+            return $"The database file {Path.GetFileName(file)} is gone or was replaced by one without the dashboard's tables; changes would be lost. Restore it from a backup and restart.";
         }
 
         await using var transaction = (SqliteTransaction)await connection.BeginTransactionAsync(IsolationLevel.Serializable, cancellationToken);

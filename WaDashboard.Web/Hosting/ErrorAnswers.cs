@@ -16,7 +16,10 @@ public sealed partial class ErrorAnswers(IProblemDetailsService problems, ILogge
 {
     public async ValueTask<bool> TryHandleAsync(HttpContext context, Exception exception, CancellationToken cancellationToken)
     {
-        var problem = Describe(exception, context.TraceIdentifier);
+        var problem = Describe(exception, context.TraceIdentifier,
+            // The exception handler clears the endpoint before handlers run; the feature keeps the one that failed.
+            (context.Features.Get<IExceptionHandlerFeature>()?.Endpoint ?? context.GetEndpoint())?.Metadata
+                .GetMetadata<Microsoft.AspNetCore.Http.Metadata.IAcceptsMetadata>()?.RequestType);
         if (problem.Status >= 500 && exception is not DatabaseUnavailableException)
         {
             logger.LogError(exception, "Request {Method} {Path} failed ({TraceId})", context.Request.Method, context.Request.Path.Value, context.TraceIdentifier);
@@ -31,7 +34,7 @@ public sealed partial class ErrorAnswers(IProblemDetailsService problems, ILogge
         return await problems.TryWriteAsync(new ProblemDetailsContext { HttpContext = context, ProblemDetails = problem, Exception = null });
     }
 
-    public static ProblemDetails Describe(Exception exception, string traceId) => exception switch
+    public static ProblemDetails Describe(Exception exception, string traceId, Type? bodyType = null) => exception switch
     {
         DatabaseUnavailableException unavailable => new ProblemDetails
         {
@@ -43,7 +46,7 @@ public sealed partial class ErrorAnswers(IProblemDetailsService problems, ILogge
         {
             Status = StatusCodes.Status400BadRequest,
             Title = "The request body is not what this endpoint takes",
-            Detail = DescribeJson(json),
+            Detail = DescribeJson(json, bodyType),
         },
         BadHttpRequestException bad => new ProblemDetails
         {
@@ -61,40 +64,62 @@ public sealed partial class ErrorAnswers(IProblemDetailsService problems, ILogge
         },
     };
 
-    /// <summary>"Field 'code': expected a string." from the serializer's path and target type, without the type's .NET name.</summary>
-    public static string DescribeJson(JsonException json)
+    /// <summary>
+    /// "Field 'code': expected a string." from the serializer's path and the type of that field in the endpoint's body
+    /// (the serializer's own message names a .NET type, which is not for callers).
+    /// </summary>
+    public static string DescribeJson(JsonException json, Type? bodyType)
     {
         var field = string.IsNullOrEmpty(json.Path) || json.Path == "$" ? null : json.Path.StartsWith("$.", StringComparison.Ordinal) ? json.Path[2..] : json.Path;
-        var target = ConvertedTo().Match(json.Message);
-        var expected = target.Success ? Kind(target.Groups[1].Value) : null;
-        return (field, expected) switch
+        var converting = ConvertedTo().IsMatch(json.Message);
+        var expected = converting && field is not null && FieldType(bodyType, field) is { } type ? Kind(type) : null;
+        return (field, converting, expected) switch
         {
-            ({ } f, { } e) => $"Field '{f}': expected {e}.",
-            ({ } f, null) => $"Field '{f}': the value is not valid JSON (the body may end early or have a syntax error).",
-            (null, { } e) => $"The body must be {e}.",
+            ({ } f, _, { } e) => $"Field '{f}': expected {e}.",
+            ({ } f, true, null) => $"Field '{f}': the value has the wrong type (see the API table in the README).",
+            ({ } f, false, _) => $"Field '{f}': the value is not valid JSON (the body may end early or have a syntax error).",
             _ => "The body is not valid JSON (it may end early or have a syntax error).",
         };
     }
 
-    private static string Kind(string type)
+    /// <summary>The declared type at a JSON path such as "fault.code" or "items[0].kind", matched as the web serializer does (case-insensitive, JsonPropertyName).</summary>
+    private static Type? FieldType(Type? type, string path)
     {
-        var name = type.Replace("System.Nullable`1[", "", StringComparison.Ordinal).TrimEnd(']');
-        name = name[(name.LastIndexOf('.') + 1)..];
-        return name switch
+        foreach (var segment in path.Split('.'))
         {
-            "String" or "Char" => "a string",
-            "Int16" or "Int32" or "Int64" or "UInt16" or "UInt32" or "UInt64" or "Byte" or "SByte" => "a whole number",
-            "Double" or "Single" or "Decimal" => "a number",
-            "Boolean" => "true or false",
-            "DateTimeOffset" or "DateTime" => "a date and time such as 2026-12-03T10:40:00Z",
-            "TimeSpan" => "a duration such as 00:05:00",
-            "Guid" => "an id such as 3f2504e0-4f89-11d3-9a0c-0305e82c3301",
-            _ when name.EndsWith("[]", StringComparison.Ordinal) || name.Contains("List", StringComparison.Ordinal) => "a list",
-            _ when type.Contains("WaDashboard", StringComparison.Ordinal) && name.EndsWith("Kind", StringComparison.Ordinal) => "one of the documented names",
-            _ => "a value of another kind (see the API table in the README)",
-        };
+            if (type is null)
+            {
+                return null;
+            }
+
+            var name = segment.Split('[')[0].Trim('\'', '[', ']');
+            var property = type.GetProperties().FirstOrDefault(p =>
+                string.Equals(p.GetCustomAttributes(typeof(System.Text.Json.Serialization.JsonPropertyNameAttribute), true)
+                    .OfType<System.Text.Json.Serialization.JsonPropertyNameAttribute>().FirstOrDefault()?.Name ?? p.Name, name, StringComparison.OrdinalIgnoreCase));
+            type = property?.PropertyType;
+            if (type is not null && segment.Contains('[', StringComparison.Ordinal))
+            {
+                type = type.IsArray ? type.GetElementType() : type.GetGenericArguments().FirstOrDefault();
+            }
+        }
+
+        return type is null ? null : Nullable.GetUnderlyingType(type) ?? type;
     }
 
-    [GeneratedRegex(@"could not be converted to ([^\s.][^\s]*?)\.(?:\s|$)")]
+    private static string Kind(Type type) => type switch
+    {
+        _ when type == typeof(string) || type == typeof(char) => "a string",
+        _ when type == typeof(int) || type == typeof(long) || type == typeof(short) || type == typeof(byte) || type == typeof(uint) || type == typeof(ulong) => "a whole number",
+        _ when type == typeof(double) || type == typeof(float) || type == typeof(decimal) => "a number",
+        _ when type == typeof(bool) => "true or false",
+        _ when type == typeof(DateTimeOffset) || type == typeof(DateTime) => "a date and time such as 2026-12-03T10:40:00Z",
+        _ when type == typeof(TimeSpan) => "a duration such as 00:05:00",
+        _ when type == typeof(Guid) => "an id such as 3f2504e0-4f89-11d3-9a0c-0305e82c3301",
+        { IsEnum: true } => "one of " + string.Join(", ", Enum.GetNames(type).Select(n => $"'{n}'")),
+        _ when type.IsArray || (type.IsGenericType && typeof(System.Collections.IEnumerable).IsAssignableFrom(type)) => "a list",
+        _ => "an object",
+    };
+
+    [GeneratedRegex("could not be converted to")]
     private static partial Regex ConvertedTo();
 }

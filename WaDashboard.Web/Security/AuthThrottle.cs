@@ -18,11 +18,13 @@ public sealed class AuthThrottle : IDisposable
     private readonly PartitionedRateLimiter<string> _failures;
     private readonly PartitionedRateLimiter<string> _accountFailures;
     private readonly ILogger<AuthThrottle> _logger;
+    private readonly TimeSpan _refill;
 
     public AuthThrottle(IOptions<SecurityOptions> options, ILogger<AuthThrottle> logger)
     {
         var security = options.Value;
         _logger = logger;
+        _refill = security.AuthFailureRefill;
         _failures = PartitionedRateLimiter.Create<string, string>(client => RateLimitPartition.GetTokenBucketLimiter(client, _ => new TokenBucketRateLimiterOptions
         {
             TokenLimit = security.AuthFailureBurst,
@@ -49,13 +51,15 @@ public sealed class AuthThrottle : IDisposable
             && (context.Request.Path.StartsWithSegments("/account/login") || context.Request.Path.StartsWithSegments("/account/setup")));
 
     /// <summary>When this client has no failures left: how long until it has one again.</summary>
-    public TimeSpan? Blocked(string client) => Check(_failures, client);
+    public TimeSpan? Blocked(string client) =>
+        // A token bucket refills by fractions: blocked while less than one whole failure is left, for at most one refill period.
+        _failures.GetStatistics(client) is { CurrentAvailablePermits: < 1 } ? _refill : null;
 
     /// <summary>A wrong key or password from this client.</summary>
     public void Failed(string client)
     {
         using var lease = _failures.AttemptAcquire(client);
-        if (lease.IsAcquired && Check(_failures, client) is not null)
+        if (lease.IsAcquired && Blocked(client) is not null)
         {
             // Logged once per spent budget: the next failure from this client is answered 429 without a log line.
             _logger.LogWarning("Client {ClientIp} spent its budget of failed authentications; its credentialed requests are answered 429 for a while", client);
@@ -75,7 +79,7 @@ public sealed class AuthThrottle : IDisposable
 
     private static TimeSpan? Check(PartitionedRateLimiter<string> limiter, string key)
     {
-        // Zero permits: asks whether any are left without spending one.
+        // Zero permits: asks whether any are left without spending one (exact for a fixed window).
         using var lease = limiter.AttemptAcquire(key, permitCount: 0);
         return lease.IsAcquired ? null : lease.TryGetMetadata(MetadataName.RetryAfter, out var retryAfter) ? retryAfter : TimeSpan.FromSeconds(1);
     }
