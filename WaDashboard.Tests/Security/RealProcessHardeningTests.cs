@@ -143,7 +143,9 @@ public sealed partial class RealProcessHardeningTests
         using var http = new HttpClient { BaseAddress = app.BaseUrl };
         http.DefaultRequestHeaders.Add("X-Api-Key", app.ApiKey);
         (await http.PostAsJsonAsync("/api/accounts", new { name = "Before", phone = "+972503360001" })).EnsureSuccessStatusCode();
-        var files = Directory.GetFiles(app.DataDirectory, "wadashboard.db*");
+        // The database and its write-ahead log, as in the review. (Not the -shm index: SQLite maps it into memory, and a
+        // mapped page that cannot be written ends the process with SIGBUS before any code can notice.)
+        var files = new[] { "wadashboard.db", "wadashboard.db-wal" }.Select(f => Path.Combine(app.DataDirectory, f)).Where(File.Exists).ToArray();
         if (!Chattr("+i", files))
         {
             // Needs root on a file system with attributes (as on these machines and CI); nothing else makes a file unwritable for root.
