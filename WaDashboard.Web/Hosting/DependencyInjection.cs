@@ -1,3 +1,4 @@
+using MudBlazor.Services;
 using Radzen;
 using WaDashboard.Web.Api;
 using WaDashboard.Web.Components;
@@ -27,6 +28,7 @@ public static class DependencyInjection
         services.AddWaDashboardSecurity(configuration);
         services.AddRazorComponents().AddInteractiveServerComponents();
         services.AddRadzenComponents();
+        services.AddMudServices();
         services.AddProblemDetails();
         services.AddExceptionHandler<ErrorAnswers>();
         // Bad input reaches ErrorAnswers as an exception in every environment, which answers with the field at fault.
