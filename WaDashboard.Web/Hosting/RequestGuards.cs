@@ -12,9 +12,35 @@ public static class RequestGuards
 
     public static WebApplication UseRequestGuards(this WebApplication app)
     {
+        app.Use(EndCircuitsWhenStopping);
         app.Use(RefuseCrossSiteWrites);
         app.Use(RefuseWritesTheDatabaseCannotKeep);
         return app;
+    }
+
+    /// <summary>
+    /// On SIGTERM SignalR closes the open circuits and the browsers reconnect at once; a reconnect that lands before
+    /// Kestrel stops listening is never ended and holds the shutdown for the whole host timeout (30 s) — dotnet/aspnetcore
+    /// issue 58947, still open for .NET 10. So once the app is stopping, circuit requests are refused with 503 and the ones
+    /// in flight are aborted: the process stops in about a second and the browsers reconnect to the next run.
+    /// </summary>
+    private static async Task EndCircuitsWhenStopping(HttpContext context, RequestDelegate next)
+    {
+        if (!context.Request.Path.StartsWithSegments("/_blazor"))
+        {
+            await next(context);
+            return;
+        }
+
+        var stopping = context.RequestServices.GetRequiredService<IHostApplicationLifetime>().ApplicationStopping;
+        if (stopping.IsCancellationRequested)
+        {
+            context.Response.StatusCode = StatusCodes.Status503ServiceUnavailable;
+            return;
+        }
+
+        using var abort = stopping.Register(static state => ((HttpContext)state!).Abort(), context);
+        await next(context);
     }
 
     private static bool IsWrite(HttpRequest request) =>
