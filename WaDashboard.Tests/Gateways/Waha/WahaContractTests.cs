@@ -137,7 +137,12 @@ public sealed class WahaContractTests
         await using var bed = await WahaTestBed.StartAsync();
         bed.Server.AddSession(Session, status, hasLogin: status == "WORKING");
 
-        var refused = await Assert.ThrowsAsync<WahaApiException>(() => bed.Engine.Client.RequestCodeAsync(Session, WahaTestBed.Phone, CancellationToken.None));
+        // WAHA holds the call up to 5 s for the session to run and 10 s for SCAN_QR_CODE (waitUntilStatus), then answers 422.
+        var arrived = bed.Server.NextRequest();
+        var call = bed.Engine.Client.RequestCodeAsync(Session, WahaTestBed.Phone, CancellationToken.None);
+        await arrived.WaitAsync(TimeSpan.FromSeconds(10));
+        await bed.AdvanceAsync(TimeSpan.FromSeconds(16));
+        var refused = await Assert.ThrowsAsync<WahaApiException>(() => call.WaitAsync(TimeSpan.FromSeconds(10)));
 
         Assert.Equal(HttpStatusCode.UnprocessableEntity, refused.StatusCode);
         Assert.Contains($"Gateway {WahaTestBed.ServerId}: POST /api/{Session}/auth/request-code answered 422", refused.Message);
