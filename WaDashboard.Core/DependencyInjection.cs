@@ -203,6 +203,7 @@ public static class DependencyInjection
         services.AddHostedService(sp => sp.GetRequiredService<Outbox>());
         services.AddSingleton<OutboxDispatcher>();
         services.AddHostedService(sp => sp.GetRequiredService<OutboxDispatcher>());
+        services.AddHostedService<DeliveryReceipts>();
         return services;
     }
 }

@@ -441,37 +441,13 @@ public sealed class WahaEngine : IGatewayServer, IDisposable
         }
 
         // A timeout, a broken connection or a 5xx propagate: the message may have gone out.
-        var id = MessageIdOf(answer);
+        var id = WahaMessageIds.OfSent(answer, $"{toDigits}@c.us");
         if (id is null)
         {
             _logger.LogWarning("Gateway {ServerId}: sendText for {AccountId} was accepted but the answer holds no message id", Server.Id, accountId);
         }
 
         return EngineSendResult.Sent(id ?? "");
-    }
-
-    /// <summary>The message id in a sendText answer: <c>id</c> (a string), <c>id._serialized</c> (WEBJS) or <c>key.id</c> (NOWEB).</summary>
-    internal static string? MessageIdOf(JsonElement answer)
-    {
-        if (answer.ValueKind != JsonValueKind.Object)
-        {
-            return null;
-        }
-
-        if (answer.TryGetProperty("id", out var id))
-        {
-            if (id.ValueKind == JsonValueKind.String && id.GetString() is { Length: > 0 } plain)
-            {
-                return plain;
-            }
-
-            if (WahaJson.String(id, "_serialized") is { Length: > 0 } serialized)
-            {
-                return serialized;
-            }
-        }
-
-        return answer.TryGetProperty("key", out var key) ? WahaJson.String(key, "id") : null;
     }
 
     public async Task<EngineSessionInfo?> GetSessionAsync(string accountId, CancellationToken cancellationToken)
@@ -561,6 +537,8 @@ public sealed class WahaEngine : IGatewayServer, IDisposable
         {
             messageId = WahaJson.String(idObject, "_serialized");
         }
+
+        messageId = messageId is null ? null : WahaMessageIds.Normalize(messageId);
 
         var ack = WahaJson.String(payload, "ackName");
         if (ack is null && payload.TryGetProperty("ack", out var ackNumber) && ackNumber.TryGetInt32(out var number))
@@ -725,8 +703,9 @@ public sealed class WahaEngine : IGatewayServer, IDisposable
     }
 
     /// <summary>
-    /// One pass of the server's single QR loop: every session being linked is read (its QR, or its status, so a scan or a
-    /// confirmed code is seen within one interval even without webhooks); an unconfirmed pairing code dies after 3 minutes.
+    /// One pass of the server's single QR loop: every session being linked is read (its status, then its QR while it is in
+    /// SCAN_QR_CODE, so a scan or a confirmed code is seen within one interval even without webhooks); an unconfirmed
+    /// pairing code dies after 3 minutes.
     /// </summary>
     internal async Task PollLinkingAsync(CancellationToken cancellationToken)
     {
@@ -749,19 +728,8 @@ public sealed class WahaEngine : IGatewayServer, IDisposable
                     return;
                 }
 
-                if (s is { Intent: LinkMode.Qr, Status: WahaStatus.ScanQrCode })
-                {
-                    try
-                    {
-                        await ShowQrValueAsync(s, await Client.GetQrValueAsync(s.Name, ct), ct);
-                        return;
-                    }
-                    catch (WahaApiException ex) when (ex.StatusCode == HttpStatusCode.UnprocessableEntity)
-                    {
-                        // Not in SCAN_QR_CODE any more: read where it went.
-                    }
-                }
-
+                // The status first (answered at once), the QR only when it says SCAN_QR_CODE: outside that status WAHA
+                // holds a QR read up to 15 s before its 422 (waitUntilStatus, src/core/abc/manager.abc.ts).
                 await ReadAndApplyAsync(s, ct);
             }, cancellationToken);
         }

@@ -332,10 +332,11 @@ public sealed class WahaContractTests
     [Theory]
     [InlineData("""{"id":"true_1@c.us_ABC"}""", "true_1@c.us_ABC")]
     [InlineData("""{"id":{"fromMe":true,"remote":"1@c.us","id":"ABC","_serialized":"true_1@c.us_ABC"}}""", "true_1@c.us_ABC")]
-    [InlineData("""{"key":{"remoteJid":"1@s.whatsapp.net","fromMe":true,"id":"BAE5ABC"},"message":{}}""", "BAE5ABC")]
+    [InlineData("""{"key":{"remoteJid":"1@s.whatsapp.net","fromMe":true,"id":"BAE5ABC"},"message":{}}""", "true_1@c.us_BAE5ABC")]
+    [InlineData("""{"id":"ABC"}""", "true_1@c.us_ABC")]
     [InlineData("""{"status":"sent"}""", null)]
-    public void The_message_id_is_read_from_each_engine_shape(string answer, string? expected) =>
-        Assert.Equal(expected, WahaEngine.MessageIdOf(JsonDocument.Parse(answer).RootElement));
+    public void The_message_id_is_read_from_each_engine_shape_in_the_form_of_WAHA_s_ack_ids(string answer, string? expected) =>
+        Assert.Equal(expected, WahaMessageIds.OfSent(JsonDocument.Parse(answer).RootElement, "1@c.us"));
 
     [Fact]
     public async Task Stop_logout_and_delete_do_what_they_say_on_the_server_and_report_no_disconnect_of_their_own()
