@@ -296,6 +296,8 @@ public sealed class WahaEngine : IGatewayServer, IDisposable
                 [GenerationMetadataKey] = session.Generation.ToString(CultureInfo.InvariantCulture),
             },
         };
+        // WEBJS sends message.ack (the delivery receipts) only with tagsEventsOn (src/core/engines/webjs/session.webjs.core.ts).
+        config["webjs"] = new JsonObject { ["tagsEventsOn"] = true };
         if (_options.WebhookBaseUrl is { Length: > 0 } baseUrl)
         {
             var webhook = new JsonObject
@@ -770,8 +772,8 @@ public sealed class WahaEngine : IGatewayServer, IDisposable
             return;
         }
 
-        // The webhook's list ends with the status it announced; it applies only if the session is still there.
-        await ApplyAsync(session, info, cancellationToken, statuses is { Count: > 0 } && statuses[^1] == info.Status ? statuses : null);
+        // The webhook's list is the history up to the status it announced, which is at most the one read now.
+        await ApplyAsync(session, info, cancellationToken, statuses);
     }
 
     /// <summary>
@@ -816,7 +818,13 @@ public sealed class WahaEngine : IGatewayServer, IDisposable
 
         LearnEngine(info.Engine);
         // What came before this status: WAHA's own list when a webhook brought it, else what this adapter saw.
-        var before = statuses is { Count: > 1 } ? statuses.Take(statuses.Count - 1).ToList() : session.Seen.ToList();
+        var before = statuses is not { Count: > 0 } ? session.Seen.ToList()
+            : statuses[^1] == info.Status ? statuses.Take(statuses.Count - 1).ToList()
+            : statuses.ToList();
+        if (before.Count == 0)
+        {
+            before = session.Seen.ToList();
+        }
         if (session.Seen.Count == 0 || session.Seen[^1] != info.Status)
         {
             session.Seen.Add(info.Status);

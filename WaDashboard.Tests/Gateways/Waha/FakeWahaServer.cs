@@ -253,6 +253,26 @@ public sealed partial class FakeWahaServer : IAsyncDisposable
         }
     }
 
+    /// <summary>
+    /// WhatsApp cannot be reached from the server: the session restarts its client again and again (STARTING) until
+    /// NOWEB gives up after 60 STARTING in a row and calls <c>failed()</c> (src/utils/StatusTracker.ts,
+    /// src/core/engines/noweb/session.noweb.core.ts). The login is kept.
+    /// </summary>
+    public void StuckInStarting(string name)
+    {
+        lock (_lock)
+        {
+            var session = Get(name);
+            session.Qr = null;
+            SetStatus(session, "STARTING");
+            if (Engine is "NOWEB")
+            {
+                SetStatus(session, "FAILED");
+            }
+        }
+    }
+
+    /// <summary>The engine crashes (WEBJS: the browser or its page closed); the login is kept.</summary>
     public void Fail(string name)
     {
         lock (_lock)
@@ -320,6 +340,12 @@ public sealed partial class FakeWahaServer : IAsyncDisposable
         {
             var sent = _sent.Single(m => m.Id == messageId);
             var session = Get(sent.Session);
+            // WEBJS emits message.ack only with config.webjs.tagsEventsOn (src/core/engines/webjs/session.webjs.core.ts).
+            if (Engine == "WEBJS" && session.Config["webjs"]?["tagsEventsOn"]?.GetValue<bool>() != true)
+            {
+                return;
+            }
+
             var ack = Array.IndexOf(new[] { "ERROR", "PENDING", "SERVER", "DEVICE", "READ", "PLAYED" }, ackName) - 1;
             Deliver(session, "message.ack", new JsonObject
             {

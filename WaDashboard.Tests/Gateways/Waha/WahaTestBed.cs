@@ -41,10 +41,11 @@ public sealed class WahaTestBed : IAsyncDisposable
     /// <param name="time">The engine's clock; a <see cref="FakeTimeProvider"/> unless given.</param>
     /// <param name="apiKey">The key the engine sends (the server's own unless given).</param>
     /// <param name="engine">The fake server's WAHA engine.</param>
-    public static async Task<WahaTestBed> StartAsync(Action<GatewayOptions>? configure = null, TimeProvider? time = null, string? apiKey = null, string engine = "WEBJS")
+    /// <param name="core">The server is WAHA Core (only the session "default").</param>
+    public static async Task<WahaTestBed> StartAsync(Action<GatewayOptions>? configure = null, TimeProvider? time = null, string? apiKey = null, string engine = "WEBJS", bool core = false)
     {
         time ??= new FakeTimeProvider();
-        var server = await FakeWahaServer.StartAsync(time: time, engine: engine);
+        var server = await FakeWahaServer.StartAsync(time: time, engine: engine, core: core);
         var sink = await WebhookSink.StartAsync();
         var options = new GatewayOptions
         {
