@@ -11,13 +11,49 @@ namespace WaDashboard.Web.Components.Pages.Health;
 public sealed record HealthCharts(
     List<ChartSeries<double>> States,
     string[] StateLabels,
+    DonutChartOptions StateOptions,
     List<ChartSeries<double>> Disconnects,
+    StackedBarChartOptions DisconnectOptions,
     List<ChartSeries<double>> Attempts,
     string[] HourLabels,
     int DisconnectsTotal,
     int AttemptsTotal)
 {
-    public static readonly HealthCharts Empty = new([], [], [], [], [], 0, 0);
+    public static readonly HealthCharts Empty = new([], [], new DonutChartOptions(), [], new StackedBarChartOptions(), [], [], 0, 0);
+
+    /// <summary>Each state in the colour of its badge on the Accounts page (app.css, .wa-status-*).</summary>
+    private static readonly Dictionary<string, string> StateColours = new(StringComparer.Ordinal)
+    {
+        ["New"] = "#78909c",
+        ["Starting"] = "#42a5f5",
+        ["AwaitingQrScan"] = "#7e57c2",
+        ["AwaitingPairingCode"] = "#5c6bc0",
+        ["Connected"] = "#2e7d32",
+        ["Disconnected"] = "#ef6c00",
+        ["Reconnecting"] = "#f9a825",
+        ["LoggedOut"] = "#c62828",
+        ["Replaced"] = "#ad1457",
+        ["Banned"] = "#212121",
+        ["SessionCorrupt"] = "#6d4c41",
+        ["QrExpired"] = "#9e9d24",
+        ["GaveUp"] = "#8e24aa",
+        ["Stopped"] = "#546e7a",
+    };
+
+    /// <summary>Reasons a person must act on in the colour of the state they lead to; the transient ones in warm tones.</summary>
+    private static readonly Dictionary<string, string> ReasonColours = new(StringComparer.Ordinal)
+    {
+        ["ConnectionLost"] = "#ef6c00",
+        ["Timeout"] = "#f9a825",
+        ["KeepAliveTimeout"] = "#ffb300",
+        ["ServiceUnavailable"] = "#42a5f5",
+        ["Replaced"] = "#ad1457",
+        ["LoggedOut"] = "#c62828",
+        ["Banned"] = "#616161",
+        ["SessionCorrupt"] = "#6d4c41",
+        ["ClientOutdated"] = "#9e9d24",
+        ["Unknown"] = "#78909c",
+    };
 
     public static HealthCharts From(FleetHealthSnapshot snapshot, TimeZoneInfo zone)
     {
@@ -46,7 +82,16 @@ public sealed record HealthCharts(
         return new HealthCharts(
             [new ChartSeries<double> { Name = "Accounts", Data = snapshot.ByState.Select(s => (double)s.Count).ToArray() }],
             snapshot.ByState.Select(s => s.State).ToArray(),
+            new DonutChartOptions { ChartPalette = snapshot.ByState.Select(s => StateColours.GetValueOrDefault(s.State, "#9e9e9e")).ToArray() },
             disconnects,
+            new StackedBarChartOptions
+            {
+                XAxisLabelInterval = 3,
+                YAxisTicks = 0,
+                YAxisFormat = "0",
+                ShowZeroValues = false,
+                ChartPalette = disconnects.Select(d => ReasonColours.GetValueOrDefault(d.Name, "#9e9e9e")).ToArray(),
+            },
             attempts,
             hours.Select(h => TimeZoneInfo.ConvertTime(h, zone).ToString("HH:00", CultureInfo.InvariantCulture)).ToArray(),
             snapshot.DisconnectsPerHour.Sum(h => h.Count),

@@ -9,9 +9,7 @@ namespace WaDashboard.Web.Components.Pages.Health;
 /// <summary>Rebuilt every 10 s (one timeline query), not on every event: the charts are about hours, not seconds.</summary>
 public partial class HealthPage
 {
-    /// <summary>25 hourly bars: every third hour is labelled; values are whole numbers.</summary>
-    private static readonly StackedBarChartOptions DisconnectChartOptions = new() { XAxisLabelInterval = 3, YAxisTicks = 0, YAxisFormat = "0" };
-
+    /// <summary>25 hourly bars: every third hour is labelled; values are whole numbers (the disconnects chart's options come with its data).</summary>
     private static readonly BarChartOptions AttemptChartOptions = new() { XAxisLabelInterval = 3, YAxisTicks = 0, YAxisFormat = "0" };
 
     private FleetHealthSnapshot? _snapshot;
