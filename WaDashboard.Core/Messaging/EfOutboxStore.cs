@@ -70,6 +70,16 @@ public sealed class EfOutboxStore : BackgroundService, IOutboxStore
         return record?.ToMessage();
     }
 
+    public async Task<OutboxMessage?> FindByEngineIdAsync(string accountId, string engineMessageId, CancellationToken cancellationToken)
+    {
+        await using var db = await _contexts.CreateDbContextAsync(cancellationToken);
+        var record = await db.OutboxMessages.AsNoTracking()
+            .Where(m => m.AccountId == accountId && m.EngineMessageId == engineMessageId)
+            .OrderByDescending(m => m.Id)
+            .FirstOrDefaultAsync(cancellationToken);
+        return record?.ToMessage();
+    }
+
     public async Task<IReadOnlyList<OutboxMessage>> ListAsync(OutboxQuery query, CancellationToken cancellationToken)
     {
         await using var db = await _contexts.CreateDbContextAsync(cancellationToken);

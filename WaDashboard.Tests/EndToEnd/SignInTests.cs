@@ -77,7 +77,7 @@ public sealed class SignInTests : EndToEndTest
         await users.FillAsync("#new-user-email", "viewer@example.test");
         await users.FillAsync("#new-user-password", "viewer password 42");
         await users.ClickAsync("#new-user-role");
-        await users.ClickAsync(".rz-dropdown-item:has-text('Viewer')");
+        await users.ClickAsync(".mud-popover-open .mud-list-item:has-text('Viewer')");
         await users.ClickAsync("#add-user");
         await Expect(users.Locator("#users-message")).ToContainTextAsync("can now sign in as Viewer");
         await Browser.Context.ClearCookiesAsync();

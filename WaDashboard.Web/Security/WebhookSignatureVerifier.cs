@@ -59,10 +59,20 @@ public sealed class WebhookSignatureVerifier
     public static string Sign(byte[] body, string secret, string algorithm = "sha512") =>
         Convert.ToHexString(Algorithms[algorithm](Encoding.UTF8.GetBytes(secret), body)).ToLowerInvariant();
 
-    public WebhookVerdict Verify(byte[] body, string? signature)
+    /// <summary>Checks with the receiver's configured secret and algorithm (the alert-style single secret).</summary>
+    public WebhookVerdict Verify(byte[] body, string? signature) =>
+        Verify(body, signature, options.Value.Webhooks.Algorithm, options.Value.Webhooks.Secret);
+
+    /// <summary>
+    /// Checks a webhook signed with <paramref name="secret"/> (one gateway server's key) by the algorithm the sender names
+    /// in <see cref="AlgorithmHeader"/> (WAHA always says sha512, <c>src/core/integrations/webhooks/WebhookSender.ts</c>);
+    /// the configured algorithm when the sender names none. An id already accepted is <see cref="WebhookVerdict.Replayed"/>:
+    /// WAHA repeats a webhook with the same body (and id) when it did not get a 2xx, so the receiver acknowledges it again.
+    /// </summary>
+    public WebhookVerdict Verify(byte[] body, string? signature, string? algorithm, string secret)
     {
         var webhooks = options.Value.Webhooks;
-        if (string.IsNullOrEmpty(webhooks.Secret))
+        if (string.IsNullOrEmpty(secret))
         {
             return WebhookVerdict.NotConfigured;
         }
@@ -72,7 +82,13 @@ public sealed class WebhookSignatureVerifier
             return WebhookVerdict.MissingSignature;
         }
 
-        var expected = Encoding.ASCII.GetBytes(Sign(body, webhooks.Secret, webhooks.Algorithm));
+        var named = string.IsNullOrWhiteSpace(algorithm) ? webhooks.Algorithm : algorithm.Trim();
+        if (!Algorithms.ContainsKey(named))
+        {
+            return WebhookVerdict.BadSignature;
+        }
+
+        var expected = Encoding.ASCII.GetBytes(Sign(body, secret, named));
         if (!CryptographicOperations.FixedTimeEquals(expected, Encoding.ASCII.GetBytes(signature.Trim().ToLowerInvariant())))
         {
             return WebhookVerdict.BadSignature;
