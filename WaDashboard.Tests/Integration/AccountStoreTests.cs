@@ -10,11 +10,41 @@ using WaDashboard.Tests.Support;
 
 namespace WaDashboard.Tests.Integration;
 
-/// <summary>The batched state writer on a real SQLite file migrated by the product's migrations.</summary>
-public sealed class AccountStoreTests : IDisposable
+/// <summary>SQLite's own connection settings and write-ahead log, beside the suite every provider runs.</summary>
+public sealed class AccountStoreTestsOnSqlite() : AccountStoreTests(DatabaseProvider.Sqlite)
+{
+    [Fact]
+    public async Task Connections_wait_for_a_busy_write_lock_themselves_no_commit_checkpoints_and_a_stop_leaves_the_log_empty()
+    {
+        var data = Path.Combine(Folder.Path, "core");
+        await using (var core = await CoreHarness.StartAsync(data))
+        {
+            await core.AddConnectedAsync("+972501234567");
+            await using var db = await core.Services.GetRequiredService<IDbContextFactory<WaDashboardDbContext>>().CreateDbContextAsync();
+            await db.Database.OpenConnectionAsync();
+            await using var pragma = db.Database.GetDbConnection().CreateCommand();
+            pragma.CommandText = "PRAGMA busy_timeout";
+            Assert.Equal(5000L, await pragma.ExecuteScalarAsync());
+            pragma.CommandText = "PRAGMA wal_autocheckpoint";
+            Assert.Equal(0L, await pragma.ExecuteScalarAsync());
+            pragma.CommandText = "PRAGMA journal_mode";
+            Assert.Equal("wal", await pragma.ExecuteScalarAsync());
+            Assert.True(new FileInfo(Path.Combine(data, "wadashboard.db-wal")).Length > 0);
+        }
+
+        Assert.Equal(0, new FileInfo(Path.Combine(data, "wadashboard.db-wal")) is { Exists: true } wal ? wal.Length : 0);
+    }
+}
+
+public sealed class AccountStoreTestsOnPostgres() : AccountStoreTests(DatabaseProvider.Postgres);
+
+/// <summary>The batched state writer and the store's queries on a real database migrated by the product's migrations, per provider.</summary>
+public abstract class AccountStoreTests(DatabaseProvider provider) : IDisposable
 {
     private static readonly DateTimeOffset T0 = new(2026, 11, 22, 9, 0, 0, TimeSpan.Zero);
-    private readonly TempDirectory _dir = new("store");
+    private readonly TestDatabase _database = TestDatabase.Create(provider);
+
+    protected TempDirectory Folder { get; } = new("store");
 
     [Fact]
     public async Task One_batch_keeps_each_account_s_latest_state_and_every_timeline_entry_in_order_and_drops_changes_of_a_removed_account()
@@ -83,33 +113,9 @@ public sealed class AccountStoreTests : IDisposable
         Assert.Empty(await store.GetTimelineAsync(gone.Id, 10, CancellationToken.None));
     }
 
-    [Fact]
-    public async Task Connections_wait_for_a_busy_write_lock_themselves_no_commit_checkpoints_and_a_stop_leaves_the_log_empty()
-    {
-        var data = Path.Combine(_dir.Path, "core");
-        await using (var core = await CoreHarness.StartAsync(data))
-        {
-            await core.AddConnectedAsync("+972501234567");
-            await using var db = await core.Services.GetRequiredService<IDbContextFactory<WaDashboardDbContext>>().CreateDbContextAsync();
-            await db.Database.OpenConnectionAsync();
-            await using var pragma = db.Database.GetDbConnection().CreateCommand();
-            pragma.CommandText = "PRAGMA busy_timeout";
-            Assert.Equal(5000L, await pragma.ExecuteScalarAsync());
-            pragma.CommandText = "PRAGMA wal_autocheckpoint";
-            Assert.Equal(0L, await pragma.ExecuteScalarAsync());
-            pragma.CommandText = "PRAGMA journal_mode";
-            Assert.Equal("wal", await pragma.ExecuteScalarAsync());
-            Assert.True(new FileInfo(Path.Combine(data, "wadashboard.db-wal")).Length > 0);
-        }
-
-        Assert.Equal(0, new FileInfo(Path.Combine(data, "wadashboard.db-wal")) is { Exists: true } wal ? wal.Length : 0);
-    }
-
     private async Task<IDbContextFactory<WaDashboardDbContext>> MigratedAsync()
     {
-        var options = new DbContextOptionsBuilder<WaDashboardDbContext>()
-            .UseSqlite($"Data Source={Path.Combine(_dir.Path, "wadashboard.db")}")
-            .Options;
+        var options = new DbContextOptionsBuilder<WaDashboardDbContext>().UseWaDashboardDatabase(_database.Options(Folder.Path)).Options;
         await using (var db = new WaDashboardDbContext(options))
         {
             await db.Database.MigrateAsync();
@@ -139,6 +145,7 @@ public sealed class AccountStoreTests : IDisposable
     public void Dispose()
     {
         SqliteConnection.ClearAllPools();
-        _dir.Dispose();
+        _database.Dispose();
+        Folder.Dispose();
     }
 }

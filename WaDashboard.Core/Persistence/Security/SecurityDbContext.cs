@@ -2,7 +2,7 @@ using Microsoft.AspNetCore.Identity;
 using Microsoft.AspNetCore.Identity.EntityFrameworkCore;
 using Microsoft.EntityFrameworkCore;
 
-namespace WaDashboard.Web.Security;
+namespace WaDashboard.Core.Persistence.Security;
 
 public sealed class DashboardUser : IdentityUser;
 
