@@ -34,7 +34,8 @@ public sealed class DatabaseOptions : IValidatableObject
     [Range(typeof(TimeSpan), "00:00:00.100", "00:05:00")]
     public TimeSpan MaxRetryDelay { get; set; } = TimeSpan.FromSeconds(10);
 
-    public DatabaseProvider Kind => Enum.TryParse<DatabaseProvider>(Provider, ignoreCase: true, out var kind) && Enum.IsDefined(kind)
+    /// <summary>The provider <see cref="Provider"/> names (a method: validation reads every property, this one throws).</summary>
+    public DatabaseProvider Kind() => Enum.TryParse<DatabaseProvider>(Provider, ignoreCase: true, out var kind) && Enum.IsDefined(kind)
         ? kind
         : throw new InvalidOperationException(UnknownProvider(Provider));
 

@@ -25,7 +25,7 @@ public static class DatabaseSetup
     /// <param name="migrationsHistoryTable">null = EF's default (__EFMigrationsHistory).</param>
     public static DbContextOptionsBuilder UseWaDashboardDatabase(this DbContextOptionsBuilder options, DatabaseOptions database, string? migrationsHistoryTable = null)
     {
-        var provider = database.Kind;
+        var provider = database.Kind();
         var assembly = MigrationsAssembly(provider);
         switch (provider)
         {

@@ -17,7 +17,7 @@ public sealed class WalCheckpointer(
     IOptions<DatabaseOptions> database,
     ILogger<WalCheckpointer> logger) : BackgroundService
 {
-    private bool Sqlite => database.Value.Kind == DatabaseProvider.Sqlite;
+    private bool Sqlite => database.Value.Kind() == DatabaseProvider.Sqlite;
 
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {
