@@ -4,6 +4,7 @@ using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging.Abstractions;
 using Microsoft.Extensions.Options;
 using WaDashboard.Core.Accounts;
+using WaDashboard.Core.Messaging;
 using WaDashboard.Core.Persistence;
 using WaDashboard.Core.Reconnect;
 using WaDashboard.Tests.Support;
@@ -111,6 +112,37 @@ public abstract class AccountStoreTests(DatabaseProvider provider) : IDisposable
         Assert.Equal("428", timeline[0].RawCode);
         Assert.Equal(reconnecting.NextAttemptAt, timeline[0].NextAttemptAt);
         Assert.Empty(await store.GetTimelineAsync(gone.Id, 10, CancellationToken.None));
+    }
+
+    [Fact]
+    public async Task A_taken_phone_a_reused_idempotency_key_and_a_removed_account_are_each_told_apart_from_the_database_s_own_error()
+    {
+        var factory = await MigratedAsync();
+        var accounts = new EfAccountStore(factory, Options.Create(new PersistenceOptions()), NullLogger<EfAccountStore>.Instance);
+        var outbox = new EfOutboxStore(factory, Options.Create(new PersistenceOptions()), NullLogger<EfOutboxStore>.Instance);
+        var clinic = Account("+972501234567", "Clinic");
+        await accounts.AddAsync(clinic, Entry(T0, AccountStatus.New, AccountStatus.New, "Account added."), CancellationToken.None);
+
+        var again = Account("+972501234567", "Clinic again");
+        await Assert.ThrowsAsync<DuplicatePhoneException>(() => accounts.AddAsync(again, Entry(T0, AccountStatus.New, AccountStatus.New, null), CancellationToken.None));
+
+        OutboxMessage Message(string accountId, string? key) => new()
+        {
+            AccountId = accountId,
+            To = PhoneNumber.Parse("+972500000001"),
+            Text = "Reminder",
+            IdempotencyKey = key,
+            CreatedAt = T0,
+            UpdatedAt = T0,
+        };
+        var first = await outbox.InsertAsync(Message(clinic.Id, "key-1"), CancellationToken.None);
+        Assert.True(first.Id > 0);
+        await Assert.ThrowsAsync<DuplicateIdempotencyKeyException>(() => outbox.InsertAsync(Message(clinic.Id, "key-1"), CancellationToken.None));
+        await outbox.InsertAsync(Message(clinic.Id, null), CancellationToken.None); // messages without a key never collide
+        await outbox.InsertAsync(Message(clinic.Id, null), CancellationToken.None);
+        var removed = await Assert.ThrowsAsync<MessageValidationException>(() => outbox.InsertAsync(Message(AccountId.New(), "key-2"), CancellationToken.None));
+        Assert.Equal("account", removed.Field);
+        Assert.Equal(3, (await outbox.ListAsync(new OutboxQuery(AccountId: clinic.Id), CancellationToken.None)).Count);
     }
 
     private async Task<IDbContextFactory<WaDashboardDbContext>> MigratedAsync()
