@@ -65,7 +65,8 @@ public sealed class PostgresServer
     {
         var bin = FindBinaries();
         var asPostgresUser = Environment.UserName == "root";
-        var folder = Path.Combine(Path.GetTempPath(), $"wadash-pg-{Guid.NewGuid():N}");
+        RemoveStoppedServers();
+        var folder = Path.Combine(Path.GetTempPath(), $"{FolderPrefix}{Guid.NewGuid():N}");
         Directory.CreateDirectory(folder);
         if (asPostgresUser)
         {
@@ -80,6 +81,29 @@ public sealed class PostgresServer
             "-o", $"-p {port} -k {folder} -h 127.0.0.1 -c fsync=off -c max_connections=300", "start"]);
         AppDomain.CurrentDomain.ProcessExit += (_, _) => server.Stop();
         return server;
+    }
+
+    private const string FolderPrefix = "wadash-pg-";
+
+    /// <summary>
+    /// The test host may end the process before the folder of a stopped server is deleted: earlier runs' folders whose
+    /// server is no longer running (no postmaster.pid) are removed here.
+    /// </summary>
+    private static void RemoveStoppedServers()
+    {
+        foreach (var folder in Directory.EnumerateDirectories(Path.GetTempPath(), FolderPrefix + "*"))
+        {
+            if (!File.Exists(Path.Combine(folder, "data", "postmaster.pid")))
+            {
+                try
+                {
+                    Directory.Delete(folder, recursive: true);
+                }
+                catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
+                {
+                }
+            }
+        }
     }
 
     private void Stop()
