@@ -77,6 +77,8 @@ public sealed class SignInTests : EndToEndTest
         await users.FillAsync("#new-user-password", "viewer password 42");
         await users.ClickAsync("#new-user-role");
         await users.ClickAsync(".rz-dropdown-item:has-text('Viewer')");
+        // The choice reaches the server after a round trip of the dropdown's own; the label shows it once it has.
+        await Expect(users.Locator("#new-user-role .rz-dropdown-label")).ToHaveTextAsync("Viewer");
         await users.ClickAsync("#add-user");
         await Expect(users.Locator("#users-message")).ToContainTextAsync("can now sign in as Viewer");
         await Browser.Context.ClearCookiesAsync();
