@@ -7,10 +7,6 @@ using Xunit.Abstractions;
 
 namespace WaDashboard.Tests.EndToEnd;
 
-/// <summary>
-/// The real app process, killed with SIGKILL (kill -9) several times while it drains 1,000 messages, and restarted on
-/// the same data folder. What the simulated phone network received is read from its log on disk, which survives the kills.
-/// </summary>
 [Collection(EndToEndCollection.Name)]
 public sealed class OutboxCrashTestsOnSqlite(ITestOutputHelper output) : OutboxCrashTests(output, DatabaseProvider.Sqlite);
 
@@ -18,6 +14,10 @@ public sealed class OutboxCrashTestsOnSqlite(ITestOutputHelper output) : OutboxC
 [Collection(EndToEndCollection.Name)]
 public sealed class OutboxCrashTestsOnPostgres(ITestOutputHelper output) : OutboxCrashTests(output, DatabaseProvider.Postgres);
 
+/// <summary>
+/// The real app process, killed with SIGKILL (kill -9) several times while it drains 1,000 messages, and restarted on
+/// the same data folder. What the simulated phone network received is read from its log on disk, which survives the kills.
+/// </summary>
 public abstract class OutboxCrashTests(ITestOutputHelper output, DatabaseProvider provider) : IAsyncLifetime
 {
     private const int Messages = 1000;

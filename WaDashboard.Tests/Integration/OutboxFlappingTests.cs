@@ -8,14 +8,14 @@ using Xunit.Abstractions;
 
 namespace WaDashboard.Tests.Integration;
 
-/// <summary>
-/// 500 messages drain from five accounts while the simulator keeps dropping their connections (and the supervisors
-/// reconnect them): not one send may be attempted while an account is disconnected, and every message ends Sent exactly once.
-/// </summary>
 public sealed class OutboxFlappingTestsOnSqlite(ITestOutputHelper output) : OutboxFlappingTests(output, DatabaseProvider.Sqlite);
 
 public sealed class OutboxFlappingTestsOnPostgres(ITestOutputHelper output) : OutboxFlappingTests(output, DatabaseProvider.Postgres);
 
+/// <summary>
+/// 500 messages drain from five accounts while the simulator keeps dropping their connections (and the supervisors
+/// reconnect them): not one send may be attempted while an account is disconnected, and every message ends Sent exactly once.
+/// </summary>
 public abstract class OutboxFlappingTests(ITestOutputHelper output, DatabaseProvider provider) : IDisposable
 {
     private const int Accounts = 5;
