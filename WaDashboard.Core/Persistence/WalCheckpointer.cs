@@ -18,6 +18,7 @@ public sealed class WalCheckpointer(
     ILogger<WalCheckpointer> logger) : BackgroundService
 {
     private bool Sqlite => database.Value.Kind() == DatabaseProvider.Sqlite;
+    private bool _failing;
 
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {
@@ -61,7 +62,16 @@ public sealed class WalCheckpointer(
         }
         catch (Exception ex) when (ex is not OperationCanceledException)
         {
-            logger.LogWarning(ex, "Checkpointing the database's write-ahead log failed; trying again later");
+            // Once per run of failures (DatabaseHealth tells people about a database that cannot take writes), not once a second.
+            if (!_failing)
+            {
+                logger.LogWarning(ex, "Checkpointing the database's write-ahead log failed; trying again later");
+            }
+
+            _failing = true;
+            return;
         }
+
+        _failing = false;
     }
 }
