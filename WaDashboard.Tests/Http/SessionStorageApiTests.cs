@@ -31,7 +31,7 @@ public sealed class SessionStorageApiTests(WebAppFactory factory) : IClassFixtur
         Assert.Equal("Baileys", session.GetProperty("format").GetString());
         Assert.Equal(3, session.GetProperty("keyFiles").GetProperty("pre-key").GetInt32());
         var rules = session.GetProperty("validationDetails").GetProperty("rules").EnumerateArray().ToDictionary(r => r.GetProperty("rule").GetString()!, r => r.GetProperty("passed").GetBoolean());
-        Assert.Equal(new Dictionary<string, bool> { ["exists"] = true, ["size"] = true, ["fileCount"] = true, ["requiredFiles"] = true, ["login"] = true, ["integrity"] = true }, rules);
+        Assert.Equal(new Dictionary<string, bool> { ["exists"] = true, ["size"] = true, ["fileCount"] = true, ["requiredFiles"] = true, ["login"] = true, ["loginProofs"] = true, ["integrity"] = true }, rules);
         Assert.Equal(200, session.GetProperty("validationDetails").GetProperty("maxSizeMB").GetDouble());
 
         var connection = info.GetProperty("connection");
