@@ -84,6 +84,13 @@ public static class SessionAdvisor
                     $"{Raw(account) ?? "The engine reported the session as corrupt."} The login's own proofs hold ({string.Join(" ", session.Login.Evidence)}), so it is not thrown away on this report alone: reconnect, and read the engine's log if it fails again.",
                     RepairAction.Reconnect, FindingSeverity.Warning)));
                 break;
+            case AccountStatus.SessionCorrupt when session.Verdict == SessionVerdict.Unchecked:
+                // The folder could not be read (busy, being written): not even the engine's report makes it broken now.
+                login = LoginCheck.Unknown([$"The engine reported the session as corrupt ({Raw(account) ?? "no detail"}), but the folder could not be checked:", .. session.Login.Evidence]);
+                findings.Add(For(account, SessionFinding.Of(FindingKind.EngineReportedCorrupt,
+                    $"{Raw(account) ?? "The engine reported the session as corrupt."} The folder could not be checked ({string.Join(" ", session.Login.Evidence)}); nothing is thrown away until it can be: check again.",
+                    RepairAction.None, FindingSeverity.Warning)));
+                break;
             case AccountStatus.SessionCorrupt:
                 // The engine that uses the login refused it: that is the engine's proof, whatever the folder could show.
                 login = LoginCheck.Broken([$"The engine refused the session: {Raw(account) ?? "it reported it as corrupt"}.", .. session.Login.Evidence]);
