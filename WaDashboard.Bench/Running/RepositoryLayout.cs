@@ -31,14 +31,10 @@ public static class RepositoryLayout
     /// <summary>The app's executable built in the same configuration as the bench (the bench's project builds it).</summary>
     public static string WebExecutable()
     {
-        var output = Path.Combine(WebContentRoot(), "bin", Configuration, "net8.0");
-        var executable = Directory.Exists(output)
-            ? Directory.EnumerateDirectories(output)
-                .Select(runtimeFolder => Path.Combine(runtimeFolder, "WaDashboard.Web"))
-                .FirstOrDefault(File.Exists)
-            : null;
+        var output = Path.Combine(WebContentRoot(), "bin", Configuration, "net10.0");
+        var executable = File.Exists(Path.Combine(output, "WaDashboard.Web")) ? Path.Combine(output, "WaDashboard.Web") : null;
         return executable ?? throw new InvalidOperationException(
-            $"The WaDashboard.Web executable is not under {output}/<runtime>/. Build the bench in {Configuration} (dotnet build -c {Configuration} WaDashboard.Bench); it builds the app too.");
+            $"The WaDashboard.Web executable is not under {output}. Build the bench in {Configuration} (dotnet build -c {Configuration} WaDashboard.Bench); it builds the app too.");
     }
 
     /// <summary>The commit the bench runs on, read from .git without running git.</summary>

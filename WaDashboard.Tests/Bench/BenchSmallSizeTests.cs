@@ -169,11 +169,9 @@ public sealed class BenchSmallSizeTests : IDisposable
 #else
         const string configuration = "Release";
 #endif
-        var output = Path.Combine(AppProcess.RepositoryRoot(), "WaDashboard.Bench", "bin", configuration, "net8.0");
-        return (Directory.Exists(output)
-                   ? Directory.EnumerateDirectories(output).Select(folder => Path.Combine(folder, "WaDashboard.Bench")).FirstOrDefault(File.Exists)
-                   : null)
-               ?? throw new InvalidOperationException($"The bench is not built under {output}/<runtime>/; build the test project.");
+        var output = Path.Combine(AppProcess.RepositoryRoot(), "WaDashboard.Bench", "bin", configuration, "net10.0");
+        return (File.Exists(Path.Combine(output, "WaDashboard.Bench")) ? Path.Combine(output, "WaDashboard.Bench") : null)
+               ?? throw new InvalidOperationException($"The bench is not built under {output}; build the test project.");
     }
 
     public void Dispose() => _dir.Dispose();

@@ -23,7 +23,7 @@ public sealed class AccountsPageTests : IAsyncLifetime
     private static readonly TimeSpan RenderPatience = TimeSpan.FromSeconds(10);
 
     private readonly TempDirectory _data = new("wadash-bunit");
-    private readonly Bunit.TestContext _context = new();
+    private readonly BunitContext _context = new();
     private CoreHarness _core = null!;
 
     public async Task InitializeAsync()
@@ -38,7 +38,7 @@ public sealed class AccountsPageTests : IAsyncLifetime
         _context.Services.AddSingleton(_core.Alerts);
         _context.Services.AddSingleton(_core.Services.GetRequiredService<WaDashboard.Core.Audit.AuditLog>());
         _context.Services.AddScoped<WaDashboard.Web.Security.OperatorActions>();
-        var authorization = _context.AddTestAuthorization();
+        var authorization = _context.AddAuthorization();
         authorization.SetAuthorized("operator@example.test");
         authorization.SetRoles(WaDashboard.Web.Security.Roles.Operator);
         authorization.SetPolicies(WaDashboard.Web.Security.Policies.Operate);
@@ -47,8 +47,8 @@ public sealed class AccountsPageTests : IAsyncLifetime
 
     public async Task DisposeAsync()
     {
-        _context.DisposeComponents();
-        _context.Dispose();
+        await _context.DisposeComponentsAsync();
+        await _context.DisposeAsync();
         await _core.DisposeAsync();
         SqliteConnection.ClearAllPools();
         _data.Dispose();
@@ -69,7 +69,7 @@ public sealed class AccountsPageTests : IAsyncLifetime
         await _core.WaitForAsync(loggedOut.Id, s => s.Status == AccountStatus.LoggedOut, "LoggedOut");
         await _core.WaitForAsync(banned.Id, s => s.Status == AccountStatus.Banned, "Banned");
 
-        var cut = _context.RenderComponent<AccountsPage>();
+        var cut = _context.Render<AccountsPage>();
 
         Assert.Equal(5, cut.FindAll("#accounts-grid tr[data-account-id]").Count);
         AssertRow(cut, fresh.Id, "New", "Not linked", "never been linked", "Link it: show a QR code");
@@ -96,7 +96,7 @@ public sealed class AccountsPageTests : IAsyncLifetime
     public async Task The_badge_follows_the_account_through_link_scan_connect_and_logout_without_a_rerender_from_the_test()
     {
         var account = await _core.Fleet.AddAsync("Front desk", "+972506000011", CancellationToken.None);
-        var cut = _context.RenderComponent<AccountsPage>();
+        var cut = _context.Render<AccountsPage>();
         AssertRow(cut, account.Id, "New", "Not linked", "never been linked", "Link it");
 
         await _core.Fleet.SendAsync(account.Id, new LinkCommand(LinkMode.Qr), CancellationToken.None);
@@ -128,7 +128,7 @@ public sealed class AccountsPageTests : IAsyncLifetime
     {
         var shown = await _core.AddConnectedAsync("+972506000031", "Front desk");
         var hidden = await _core.AddConnectedAsync("+972506000032", "Back office");
-        var cut = _context.RenderComponent<AccountsPage>();
+        var cut = _context.Render<AccountsPage>();
         cut.Find("#account-filter").Input("Front");
         cut.WaitForAssertion(() => Assert.Equal([shown.Id], cut.FindAll("#accounts-grid tr[data-account-id]").Select(r => r.GetAttribute("data-account-id"))),
             RenderPatience);
@@ -150,7 +150,7 @@ public sealed class AccountsPageTests : IAsyncLifetime
     [Fact]
     public async Task Rows_appear_and_disappear_as_accounts_are_added_and_removed_elsewhere()
     {
-        var cut = _context.RenderComponent<AccountsPage>();
+        var cut = _context.Render<AccountsPage>();
         Assert.NotNull(cut.Find("#no-accounts"));
 
         var added = await _core.Fleet.AddAsync("Added by a script", "+972506000021", CancellationToken.None);
@@ -176,7 +176,7 @@ public sealed class AccountsPageTests : IAsyncLifetime
     [Fact]
     public void With_no_accounts_the_page_says_how_to_add_one_and_shows_no_grid()
     {
-        var cut = _context.RenderComponent<AccountsPage>();
+        var cut = _context.Render<AccountsPage>();
 
         var empty = cut.Find("#no-accounts");
         Assert.Contains("No accounts yet", empty.TextContent);
@@ -191,7 +191,7 @@ public sealed class AccountsPageTests : IAsyncLifetime
     {
         var clinic = await _core.Fleet.AddAsync("Clinic", "+972506000031", CancellationToken.None);
         var shop = await _core.Fleet.AddAsync("Shop", "+972506000032", CancellationToken.None);
-        var cut = _context.RenderComponent<AccountsPage>();
+        var cut = _context.Render<AccountsPage>();
         Assert.Equal(2, cut.FindAll("#accounts-grid tr[data-account-id]").Count);
 
         cut.Find("#account-filter").Input("50 600-0032");
@@ -206,13 +206,13 @@ public sealed class AccountsPageTests : IAsyncLifetime
     }
 
     [Fact]
-    public void Disposing_the_page_stops_its_subscription_to_fleet_events()
+    public async Task Disposing_the_page_stops_its_subscription_to_fleet_events()
     {
         var before = _core.Events.SubscriberCount;
-        var cut = _context.RenderComponent<AccountsPage>();
+        var cut = _context.Render<AccountsPage>();
         Assert.Equal(before + 1, _core.Events.SubscriberCount);
 
-        _context.DisposeComponents();
+        await _context.DisposeComponentsAsync();
 
         Assert.Equal(before, _core.Events.SubscriberCount);
         Assert.True(cut.IsDisposed);
@@ -222,7 +222,7 @@ public sealed class AccountsPageTests : IAsyncLifetime
     public async Task An_alert_appears_on_the_page_when_an_account_is_logged_out_and_dismissing_clears_it()
     {
         var account = await _core.AddConnectedAsync("+972506000031", "Front desk");
-        var cut = _context.RenderComponent<AccountsPage>();
+        var cut = _context.Render<AccountsPage>();
         Assert.Empty(cut.FindAll("#alerts"));
 
         Assert.Null(_core.Simulator.InjectFault(account.Id, new SimulatorFault(SimulatorFaultKind.Logout)));
@@ -250,7 +250,7 @@ public sealed class AccountsPageTests : IAsyncLifetime
         _core.Simulator.InjectFault(loggedOut.Id, new SimulatorFault(SimulatorFaultKind.Logout));
         await _core.WaitForAsync(loggedOut.Id, s => s.Status == AccountStatus.LoggedOut, "LoggedOut");
 
-        var cut = _context.RenderComponent<AccountsPage>();
+        var cut = _context.Render<AccountsPage>();
         cut.WaitForAssertion(() =>
         {
             Assert.Equal("Link", Row(cut, fresh.Id).QuerySelector("button.wa-fix")?.GetAttribute("data-fix"));
@@ -280,7 +280,7 @@ public sealed class AccountsPageTests : IAsyncLifetime
         await _core.Fleet.SendAsync(stopped.Id, new StopCommand(), CancellationToken.None);
         await _core.Fleet.SendAsync(untouched.Id, new StopCommand(), CancellationToken.None);
 
-        var cut = _context.RenderComponent<AccountsPage>();
+        var cut = _context.Render<AccountsPage>();
         Assert.True(cut.Find("#bulk-reconnect").HasAttribute("disabled"));
         cut.Find($"input.wa-select[data-account-id='{connected.Id}']").Change(true);
         cut.Find($"input.wa-select[data-account-id='{stopped.Id}']").Change(true);
@@ -306,7 +306,7 @@ public sealed class AccountsPageTests : IAsyncLifetime
         var first = await _core.Outbox.EnqueueAsync(new Core.Messaging.OutboxRequest(idle.Id, "+972500000001", "one", null, null), CancellationToken.None);
         await _core.Outbox.EnqueueAsync(new Core.Messaging.OutboxRequest(idle.Id, "+972500000001", "two", null, null), CancellationToken.None);
 
-        var cut = _context.RenderComponent<AccountsPage>();
+        var cut = _context.Render<AccountsPage>();
 
         var queue = Row(cut, idle.Id).QuerySelector(".wa-queue")!;
         Assert.Equal(("2", "2"), (queue.GetAttribute("data-queued"), queue.TextContent));
@@ -318,13 +318,13 @@ public sealed class AccountsPageTests : IAsyncLifetime
         cut.WaitForAssertion(() => Assert.Equal("1", Row(cut, idle.Id).QuerySelector(".wa-queue")!.GetAttribute("data-queued")), RenderPatience);
     }
 
-    private static IElement Row(IRenderedFragment cut, string accountId) =>
+    private static IElement Row(IRenderedComponent<AccountsPage> cut, string accountId) =>
         cut.Find($"#accounts-grid tr[data-account-id='{accountId}']");
 
-    private static string Summary(IRenderedFragment cut, string count) =>
+    private static string Summary(IRenderedComponent<AccountsPage> cut, string count) =>
         cut.Find($"#fleet-summary [data-count='{count}']").TextContent;
 
-    private static void AssertRow(IRenderedFragment cut, string accountId, string status, string label, string whatHappened, string nextStep)
+    private static void AssertRow(IRenderedComponent<AccountsPage> cut, string accountId, string status, string label, string whatHappened, string nextStep)
     {
         var row = Row(cut, accountId);
         var badge = row.QuerySelector(".wa-status");

@@ -17,7 +17,7 @@ public sealed class OutboxPageTests : IAsyncLifetime
 {
     private static readonly TimeSpan RenderPatience = TimeSpan.FromSeconds(10);
     private readonly TempDirectory _data = new("wadash-bunit-outbox");
-    private readonly Bunit.TestContext _context = new();
+    private readonly BunitContext _context = new();
     private CoreHarness _core = null!;
 
     public async Task InitializeAsync()
@@ -39,7 +39,7 @@ public sealed class OutboxPageTests : IAsyncLifetime
         _context.Services.AddSingleton(_core.Outbox);
         _context.Services.AddSingleton(_core.Services.GetRequiredService<WaDashboard.Core.Audit.AuditLog>());
         _context.Services.AddScoped<WaDashboard.Web.Security.OperatorActions>();
-        var authorization = Bunit.TestDoubles.FakeAuthorizationExtensions.AddTestAuthorization(_context);
+        var authorization = _context.AddAuthorization();
         authorization.SetAuthorized("operator@example.test");
         authorization.SetRoles(WaDashboard.Web.Security.Roles.Operator);
         authorization.SetPolicies(WaDashboard.Web.Security.Policies.Operate);
@@ -47,8 +47,8 @@ public sealed class OutboxPageTests : IAsyncLifetime
 
     public async Task DisposeAsync()
     {
-        _context.DisposeComponents();
-        _context.Dispose();
+        await _context.DisposeComponentsAsync();
+        await _context.DisposeAsync();
         await _core.DisposeAsync();
         SqliteConnection.ClearAllPools();
         _data.Dispose();
@@ -83,7 +83,7 @@ public sealed class OutboxPageTests : IAsyncLifetime
     {
         var s = await ScenarioAsync();
 
-        var cut = _context.RenderComponent<OutboxPage>();
+        var cut = _context.Render<OutboxPage>();
 
         cut.WaitForAssertion(() => Assert.Equal(4, cut.FindAll("#outbox-grid tr[data-message-id]").Count), RenderPatience);
         AssertRow(cut, s.Sent, "Sent", "Sent", "as 3EB0", actions: []);
@@ -100,7 +100,7 @@ public sealed class OutboxPageTests : IAsyncLifetime
     public async Task Send_again_on_an_unknown_message_queues_it_and_the_row_turns_Sent_by_itself()
     {
         var s = await ScenarioAsync();
-        var cut = _context.RenderComponent<OutboxPage>();
+        var cut = _context.Render<OutboxPage>();
         cut.WaitForAssertion(() => Assert.NotNull(Row(cut, s.Unknown)), RenderPatience);
 
         Row(cut, s.Unknown).QuerySelector("button.wa-send-again")!.Click();
@@ -120,7 +120,7 @@ public sealed class OutboxPageTests : IAsyncLifetime
     public async Task It_arrived_marks_an_unknown_message_sent_and_cancel_stops_a_waiting_one_without_sending_anything()
     {
         var s = await ScenarioAsync();
-        var cut = _context.RenderComponent<OutboxPage>();
+        var cut = _context.Render<OutboxPage>();
         cut.WaitForAssertion(() => Assert.NotNull(Row(cut, s.Unknown)), RenderPatience);
 
         Row(cut, s.Unknown).QuerySelector("button.wa-mark-sent")!.Click();
@@ -137,7 +137,7 @@ public sealed class OutboxPageTests : IAsyncLifetime
     public async Task Filtering_by_needs_you_and_by_account_keeps_only_the_matching_rows()
     {
         var s = await ScenarioAsync();
-        var cut = _context.RenderComponent<OutboxPage>();
+        var cut = _context.Render<OutboxPage>();
         cut.WaitForAssertion(() => Assert.Equal(4, cut.FindAll("#outbox-grid tr[data-message-id]").Count), RenderPatience);
 
         Choose(cut, "#outbox-status-filter", "Needs you");
@@ -155,7 +155,7 @@ public sealed class OutboxPageTests : IAsyncLifetime
     [Fact]
     public void With_no_messages_the_page_says_how_to_send_one()
     {
-        var cut = _context.RenderComponent<OutboxPage>();
+        var cut = _context.Render<OutboxPage>();
 
         Assert.Contains("Send test message", cut.Find("#outbox-empty").TextContent);
         Assert.Empty(cut.FindAll("#outbox-grid"));
@@ -168,14 +168,14 @@ public sealed class OutboxPageTests : IAsyncLifetime
         item.Click();
     }
 
-    private static IEnumerable<long> RowIds(IRenderedFragment cut) =>
+    private static IEnumerable<long> RowIds(IRenderedComponent<OutboxPage> cut) =>
         cut.FindAll("#outbox-grid tr[data-message-id]").Select(r => long.Parse(r.GetAttribute("data-message-id")!));
 
-    private static IElement Row(IRenderedFragment cut, long id) => cut.Find($"#outbox-grid tr[data-message-id='{id}']");
+    private static IElement Row(IRenderedComponent<OutboxPage> cut, long id) => cut.Find($"#outbox-grid tr[data-message-id='{id}']");
 
-    private static string Summary(IRenderedFragment cut, string status) => cut.Find($"#outbox-summary [data-count='{status}']").TextContent;
+    private static string Summary(IRenderedComponent<OutboxPage> cut, string status) => cut.Find($"#outbox-summary [data-count='{status}']").TextContent;
 
-    private static void AssertRow(IRenderedFragment cut, long id, string status, string label, string detail, string[] actions)
+    private static void AssertRow(IRenderedComponent<OutboxPage> cut, long id, string status, string label, string detail, string[] actions)
     {
         var row = Row(cut, id);
         Assert.Equal(status, row.GetAttribute("data-status"));

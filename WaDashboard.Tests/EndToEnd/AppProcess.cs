@@ -319,14 +319,10 @@ public sealed class AppProcess : IAsyncDisposable
 #else
         const string configuration = "Release";
 #endif
-        var output = Path.Combine(repository, "WaDashboard.Web", "bin", configuration, "net8.0");
-        var executable = Directory.Exists(output)
-            ? Directory.EnumerateDirectories(output)
-                .Select(runtimeFolder => Path.Combine(runtimeFolder, "WaDashboard.Web"))
-                .FirstOrDefault(File.Exists)
-            : null;
+        var output = Path.Combine(repository, "WaDashboard.Web", "bin", configuration, "net10.0");
+        var executable = File.Exists(Path.Combine(output, "WaDashboard.Web")) ? Path.Combine(output, "WaDashboard.Web") : null;
         return executable ?? throw new InvalidOperationException(
-            $"The WaDashboard.Web executable is not under {output}/<runtime>/. Build the test project (it builds the app too).");
+            $"The WaDashboard.Web executable is not under {output}. Build the test project (it builds the app too).");
     }
 
     [DllImport("libc", EntryPoint = "kill", SetLastError = true)]

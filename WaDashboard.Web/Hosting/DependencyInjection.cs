@@ -1,3 +1,4 @@
+using MudBlazor.Services;
 using Radzen;
 using WaDashboard.Web.Api;
 using WaDashboard.Web.Components;
@@ -13,6 +14,7 @@ public static class DependencyInjection
         services.AddWaDashboardSecurity(configuration);
         services.AddRazorComponents().AddInteractiveServerComponents();
         services.AddRadzenComponents();
+        services.AddMudServices();
         services.AddProblemDetails();
         services.ConfigureHttpJsonOptions(json => json.SerializerOptions.Converters.Add(new System.Text.Json.Serialization.JsonStringEnumConverter()));
         services.AddSingleton<QrCodeRenderer>();
