@@ -102,7 +102,8 @@ internal sealed class WhatsmeowSqliteInspector : IFormatInspector
     /// <summary>Checks a copy of the database and its hot journal, opened read-write so that SQLite rolls the journal back.</summary>
     private static void CheckCopy(InspectionBuilder builder, FileInfo database, FileInfo journal, SqliteException readOnlyError)
     {
-        var size = database.Length + (journal.Exists ? journal.Length : 0);
+        var walFile = new FileInfo(database.FullName + "-wal");
+        var size = database.Length + (journal.Exists ? journal.Length : 0) + (walFile.Exists ? walFile.Length : 0);
         if (size > builder.Options.MaxSizeBytes)
         {
             builder.Unchecked(FindingKind.DatabaseUnreadable,
@@ -113,15 +114,20 @@ internal sealed class WhatsmeowSqliteInspector : IFormatInspector
         var scratch = Directory.CreateTempSubdirectory("wadashboard-check-");
         try
         {
-            var before = Stamp(database, journal);
+            // A store in WAL mode keeps its latest commits in -wal: the copy takes it too, or it would look older than it is.
+            var wal = new FileInfo(database.FullName + "-wal");
+            var before = (Stamp(database), Stamp(journal), Stamp(wal));
             var copy = Path.Combine(scratch.FullName, database.Name);
             File.Copy(database.FullName, copy);
-            if (journal.Exists)
+            foreach (var (side, suffix) in new[] { (journal, "-journal"), (wal, "-wal") })
             {
-                File.Copy(journal.FullName, copy + "-journal");
+                if (side.Exists)
+                {
+                    File.Copy(side.FullName, copy + suffix);
+                }
             }
 
-            if (Stamp(database, journal) != before)
+            if ((Stamp(database), Stamp(journal), Stamp(wal)) != before)
             {
                 builder.Unchecked(FindingKind.DatabaseUnreadable, $"{database.Name} changed while it was being copied for checking (an engine is writing it); check again when it is idle.");
                 return;
@@ -242,11 +248,11 @@ internal sealed class WhatsmeowSqliteInspector : IFormatInspector
 
     private static string Message(SqliteException ex) => ex.Message.Replace("SQLite Error ", "", StringComparison.Ordinal).TrimEnd('.') + ".";
 
-    private static (long, DateTime, long, DateTime) Stamp(FileInfo database, FileInfo journal)
+    /// <summary>Size and write time of a file, to tell whether it changed while it was copied.</summary>
+    private static (long, DateTime) Stamp(FileInfo file)
     {
-        database.Refresh();
-        journal.Refresh();
-        return (database.Length, database.LastWriteTimeUtc, journal.Exists ? journal.Length : -1, journal.Exists ? journal.LastWriteTimeUtc : default);
+        file.Refresh();
+        return file.Exists ? (file.Length, file.LastWriteTimeUtc) : (-1, default);
     }
 
     private static bool IsDatabaseFile(FileSystemInfo entry) =>

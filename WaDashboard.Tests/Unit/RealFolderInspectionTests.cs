@@ -127,6 +127,33 @@ public sealed class RealFolderInspectionTests : IDisposable
         Assert.False(diagnosis.Recommendations.ShouldClearSession);
     }
 
+    // Finding 3, WAL mode: a store left by a crash with its latest commits only in -wal (no -shm) still shows its login.
+    [Fact]
+    public void A_store_left_in_WAL_mode_by_a_crash_is_read_with_its_write_ahead_log()
+    {
+        var source = Generation(RealFolders.WhatsmeowUnlinked, generation: 9);
+        var linked = RealFolders.CopyTo(RealFolders.WhatsmeowLinked, Path.Combine(_storage.DataDirectory, "linked-source"));
+        using (var writer = new SqliteConnection($"Data Source={Path.Combine(source, "whatsmeow.db")};Pooling=False"))
+        {
+            writer.Open();
+            using var command = writer.CreateCommand();
+            command.CommandText = $"PRAGMA journal_mode = WAL; PRAGMA wal_autocheckpoint = 0; ATTACH '{Path.Combine(linked, "whatsmeow.db")}' AS l; " +
+                                  "INSERT INTO whatsmeow_device SELECT * FROM l.whatsmeow_device; INSERT INTO whatsmeow_pre_keys SELECT * FROM l.whatsmeow_pre_keys;";
+            command.ExecuteNonQuery();
+            // What a crash leaves: the database and its -wal, as they are while the writer still runs; no -shm.
+            var folder = _storage.Folders.GenerationFolder("0123456789abcdef", 1);
+            Directory.CreateDirectory(folder);
+            File.Copy(Path.Combine(source, "whatsmeow.db"), Path.Combine(folder, "whatsmeow.db"));
+            File.Copy(Path.Combine(source, "whatsmeow.db-wal"), Path.Combine(folder, "whatsmeow.db-wal"));
+        }
+
+        var inspection = _storage.Inspect(_storage.Folders.GenerationFolder("0123456789abcdef", 1));
+
+        Assert.True(inspection.LoginPresent, inspection.Login.Summary);
+        Assert.Equal(LoginCheckResult.ProvenGood, inspection.Login.Result);
+        Assert.Equal(30, inspection.KeyFileCounts["pre-keys"]);
+    }
+
     // Finding 3: a busy database is "could not check", never "login missing".
     [Fact]
     public void A_database_another_process_is_writing_is_unchecked_and_never_called_missing()
