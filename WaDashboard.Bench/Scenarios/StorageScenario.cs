@@ -1,70 +1,170 @@
 using System.Diagnostics;
+using Microsoft.Extensions.Options;
 using WaDashboard.Bench.Reporting;
 using WaDashboard.Bench.Running;
-using WaDashboard.Bench.Seeding;
-using WaDashboard.Core.Engines.Simulator;
+using WaDashboard.Core.Storage;
 
 namespace WaDashboard.Bench.Scenarios;
 
 /// <summary>
-/// Inspecting N Baileys session folders: folders per second. Floor: a raw walk of the same tree (every entry and its
-/// size, nothing read), measured in the same run, alternating with the product's check so both see the same cache.
+/// The product's session inspector (<see cref="SessionInspector"/>: format, limits, caches, locks, temp files, and the
+/// login's own proofs) over a fleet of real session folders of the three formats, copied from the folders the engines'
+/// libraries made (WaDashboard.Tests/Fixtures/RealFolders): Baileys (creds.json signatures checked), whatsmeow SQLite
+/// (quick_check, key rows counted, device row signatures checked) and whatsapp-web.js Chromium profiles (LocalAuth
+/// layout). Floor per format: a raw walk of the same folders (every entry and its size, nothing opened), alternating
+/// with the inspections so both see the same cache.
 /// </summary>
 public sealed class StorageScenario : IScenario
 {
     private const int Rounds = 3;
+
+    /// <summary>A Chromium profile is about 1.3 MB even with its caches stripped; this many copies keep the run's disk use bounded.</summary>
+    private const int MaxChromiumFolders = 1_000;
+
+    private static readonly (SessionFormat Format, string Fixture, string Label)[] Formats =
+    [
+        (SessionFormat.Baileys, "baileys-linked", "Baileys"),
+        (SessionFormat.WhatsmeowSqlite, "whatsmeow-linked", "whatsmeow"),
+        (SessionFormat.ChromiumProfile, "wwebjs-reached", "Chromium"),
+    ];
 
     public string Name => "storage";
 
     public async Task<ScenarioReport> RunAsync(BenchContext context, CancellationToken cancellationToken)
     {
         var options = context.Options;
-        var n = options.Accounts;
         var folder = context.NewFolder("storage");
-        var data = AppProcess.DataDirectoryIn(folder);
-        var root = FleetSeed.SessionsRoot(data);
-        context.Progress($"writing {n:N0} Baileys auth folders ({options.StoragePreKeys} pre-keys each)");
+        var fixtures = Path.Combine(RepositoryLayout.Root(), "WaDashboard.Tests", "Fixtures", "RealFolders");
+        var inspector = new SessionInspector(Options.Create(new SessionStorageOptions()));
+        var counts = Formats.Select((f, i) => f.Format == SessionFormat.ChromiumProfile
+            ? Math.Min(MaxChromiumFolders, Share(options.Accounts, i))
+            : Share(options.Accounts, i)).ToArray();
+        var n = counts.Sum();
+        context.Progress($"copying {n:N0} real session folders ({string.Join(", ", Formats.Select((f, i) => $"{counts[i]:N0} {f.Label}"))})");
         var clock = Stopwatch.StartNew();
-        var accounts = Enumerable.Range(0, n).Select(i => new SeededAccount(i, Core.Accounts.AccountId.New(), "", FleetSeed.Phone(i))).ToList();
-        FleetSeed.WriteFolders(data, accounts, generation: 1, options.StoragePreKeys, cancellationToken);
-        var written = clock.Elapsed;
-        await Task.Yield();
-
-        var walk = new Samples();
-        var check = new Samples();
-        var (files, bytes) = RawWalk(root);
-        context.Progress($"{files:N0} files, {bytes / 1024.0 / 1024.0:0.#} MB written in {written.TotalSeconds:0.#} s; walking and checking, {Rounds} rounds each");
-        var findings = 0;
-        for (var round = 0; round < Rounds; round++)
+        var roots = new string[Formats.Length];
+        for (var i = 0; i < Formats.Length; i++)
         {
-            clock.Restart();
-            RawWalk(root);
-            walk.Add(n / clock.Elapsed.TotalSeconds);
-
-            clock.Restart();
-            findings = SessionFolderCheck.CheckAll(root).Count(r => !r.Valid);
-            check.Add(n / clock.Elapsed.TotalSeconds);
+            roots[i] = Path.Combine(folder, Formats[i].Label);
+            for (var k = 0; k < counts[i]; k++)
+            {
+                cancellationToken.ThrowIfCancellationRequested();
+                var target = Path.Combine(roots[i], k.ToString("D6"), "1");
+                CopyTree(Path.Combine(fixtures, Formats[i].Fixture), target);
+                if (Formats[i].Format == SessionFormat.Baileys)
+                {
+                    AddPreKeys(target, options.StoragePreKeys);
+                }
+            }
         }
 
-        if (findings != 0)
+        var written = clock.Elapsed;
+        await Task.Yield();
+        var (files, bytes) = RawWalk(folder);
+        context.Progress($"{files:N0} files, {bytes / 1024.0 / 1024.0:0.#} MB copied in {written.TotalSeconds:0.#} s; walking and inspecting, {Rounds} rounds each");
+
+        var walk = Formats.Select(_ => new Samples()).ToArray();
+        var inspect = Formats.Select(_ => new Samples()).ToArray();
+        var allWalk = new Samples();
+        var allInspect = new Samples();
+        for (var round = 0; round < Rounds; round++)
         {
-            throw new InvalidOperationException($"{findings} of the generated folders did not check as valid logins; the check is broken.");
+            double walkSeconds = 0, inspectSeconds = 0;
+            for (var i = 0; i < Formats.Length; i++)
+            {
+                clock.Restart();
+                RawWalk(roots[i]);
+                var w = clock.Elapsed.TotalSeconds;
+                walk[i].Add(counts[i] / w);
+                walkSeconds += w;
+
+                clock.Restart();
+                InspectAll(inspector, roots[i], Formats[i].Format);
+                var s = clock.Elapsed.TotalSeconds;
+                inspect[i].Add(counts[i] / s);
+                inspectSeconds += s;
+            }
+
+            allWalk.Add(n / walkSeconds);
+            allInspect.Add(n / inspectSeconds);
         }
 
         context.Discard(folder);
-        return new ScenarioReport(Name, $"inspecting {n:N0} Baileys session folders", n,
-            "a raw directory walk of the same tree (every entry and its size; nothing opened), alternating with the check",
+        var metrics = new List<Metric>
+        {
+            new("folders inspected per second", "/s", allInspect.Median, allWalk.Median, Target.ShareOfFloor(0.05)),
+            new("time for all folders", "s", n / allInspect.Median, n / allWalk.Median),
+        };
+        for (var i = 0; i < Formats.Length; i++)
+        {
+            metrics.Add(new Metric($"{Formats[i].Label} folders inspected per second", "/s", inspect[i].Median, walk[i].Median));
+        }
+
+        return new ScenarioReport(Name, $"inspecting {n:N0} real session folders (Baileys, whatsmeow, Chromium)", n,
+            "a raw directory walk of the same folders (every entry and its size; nothing opened), alternating with the inspections",
+            metrics,
             [
-                new Metric("folders inspected per second", "/s", check.Median, walk.Median, Target.ShareOfFloor(0.5)),
-                new Metric("time for all folders", "s", n / check.Median, n / walk.Median),
-            ],
-            [
-                $"{files:N0} files, {bytes / 1024.0 / 1024.0:0.#} MB: per folder creds.json, {options.StoragePreKeys} pre-keys, a session, an app-state key and version (written by the simulator's writer).",
-                "No dedicated session inspector is on main yet; the check measured is what the product's checks do per folder: " +
-                "read and parse creds.json (BaileysAuthFolder.Read: present, parseable, registered), then walk the folder for file count, total size and pre-key count.",
-                $"Median of {Rounds} alternating rounds on a warm page cache; both read the same tree.",
+                $"{files:N0} files, {bytes / 1024.0 / 1024.0:0.#} MB: copies of the folders in WaDashboard.Tests/Fixtures/RealFolders made by Baileys 7 (useMultiFileAuthState, plus pre-keys up to {options.StoragePreKeys}), " +
+                $"whatsmeow's schema v15 with a linked device row, and whatsapp-web.js 1.34.7 LocalAuth with Debian's Chromium (caches stripped); Chromium copies capped at {MaxChromiumFolders:N0}.",
+                "Each folder goes through SessionInspector.Inspect as the fleet diagnosis calls it (quick_check, not the full integrity check): for Baileys that includes parsing creds.json and verifying " +
+                "its signatures (X25519 key pairs, XEdDSA over the signed pre-key and the ADV account and device signatures); for whatsmeow opening the store read-only, quick_check, counting key rows " +
+                "and verifying the device row's three signatures; for Chromium finding the LocalAuth profile, its login store, caches, locks and temp files.",
+                "The floor only lists entries: opening files and verifying signatures are the inspection's own work, so the ratio shows what that work costs.",
+                $"Median of {Rounds} alternating rounds on a warm page cache.",
             ],
             0);
+    }
+
+    private static int Share(int total, int index) => total / Formats.Length + (index < total % Formats.Length ? 1 : 0);
+
+    /// <summary>Inspects every folder and stops the run if a healthy copy is not read as one: the numbers would mean nothing.</summary>
+    private static void InspectAll(SessionInspector inspector, string root, SessionFormat format)
+    {
+        foreach (var account in Directory.EnumerateDirectories(root))
+        {
+            var folder = Path.Combine(account, "1");
+            var inspection = inspector.Inspect(folder, new InspectionContext(InUse: false, DateTimeOffset.UtcNow, Deep: false));
+            var expected = format == SessionFormat.ChromiumProfile ? LoginCheckResult.Unknown : LoginCheckResult.ProvenGood;
+            if (inspection.Format != format || !inspection.LoginPresent || inspection.Login.Result != expected)
+            {
+                throw new InvalidOperationException($"{folder} was read as {inspection.Format}, login {inspection.Login.Summary}; the inspector or the copy is broken.");
+            }
+        }
+    }
+
+    /// <summary>More pre-key files, as Baileys adds them (pre-key-{id}.json), copied from the fixture's first one.</summary>
+    private static void AddPreKeys(string folder, int preKeys)
+    {
+        var template = File.ReadAllBytes(Path.Combine(folder, "pre-key-1.json"));
+        for (var id = 1; id <= preKeys; id++)
+        {
+            var path = Path.Combine(folder, $"pre-key-{id}.json");
+            if (!File.Exists(path))
+            {
+                File.WriteAllBytes(path, template);
+            }
+        }
+    }
+
+    private static void CopyTree(string source, string target)
+    {
+        Directory.CreateDirectory(target);
+        foreach (var entry in new DirectoryInfo(source).EnumerateFileSystemInfos())
+        {
+            var destination = Path.Combine(target, entry.Name);
+            if (entry.LinkTarget is { } link)
+            {
+                File.CreateSymbolicLink(destination, link);
+            }
+            else if (entry is DirectoryInfo)
+            {
+                CopyTree(entry.FullName, destination);
+            }
+            else
+            {
+                File.Copy(entry.FullName, destination);
+            }
+        }
     }
 
     /// <summary>Every entry of the tree and its size, nothing opened.</summary>
@@ -78,40 +178,5 @@ public sealed class StorageScenario : IScenario
         }
 
         return (files, bytes);
-    }
-
-    /// <summary>What the product checks of a Baileys session folder.</summary>
-    private static class SessionFolderCheck
-    {
-        public sealed record Result(string Folder, bool Valid, int Files, long Bytes, int PreKeys);
-
-        public static IEnumerable<Result> CheckAll(string root)
-        {
-            foreach (var account in Directory.EnumerateDirectories(root))
-            {
-                foreach (var generation in Directory.EnumerateDirectories(account))
-                {
-                    yield return Check(generation);
-                }
-            }
-        }
-
-        private static Result Check(string folder)
-        {
-            var (state, _, _) = BaileysAuthFolder.Read(folder);
-            int files = 0, preKeys = 0;
-            long bytes = 0;
-            foreach (var file in new DirectoryInfo(folder).EnumerateFiles("*", SearchOption.AllDirectories))
-            {
-                files++;
-                bytes += file.Length;
-                if (file.Name.StartsWith("pre-key-", StringComparison.Ordinal))
-                {
-                    preKeys++;
-                }
-            }
-
-            return new Result(folder, state == BaileysAuthFolder.CredsState.Valid, files, bytes, preKeys);
-        }
     }
 }

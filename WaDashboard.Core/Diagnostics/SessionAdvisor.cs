@@ -4,22 +4,30 @@ using WaDashboard.Core.Storage;
 
 namespace WaDashboard.Core.Diagnostics;
 
-/// <summary>The three answers of note 001's session-info: clear the session, reconnect, or scan a QR code.</summary>
-public sealed record SessionRecommendations(bool ShouldClearSession, bool ShouldReconnect, bool NeedsQrScan)
+/// <summary>
+/// The three answers of note 001's session-info: clear the session, reconnect, or scan a QR code. Clearing is only ever
+/// recommended for a login proven broken; <paramref name="Unchecked"/> says why the login's state is not known, if it is not.
+/// </summary>
+public sealed record SessionRecommendations(bool ShouldClearSession, bool ShouldReconnect, bool NeedsQrScan, string? Unchecked = null)
 {
     public string Summary =>
         ShouldClearSession ? "Clear the session and relink with a fresh QR code."
         : ShouldReconnect ? "The session is valid: reconnect, no QR code needed."
         : NeedsQrScan ? "There is no usable session: link the phone with a QR code."
+        : Unchecked is not null ? "The login could not be checked; nothing was changed. Check again later, or look at the folder."
         : "Nothing to do.";
 }
 
 /// <summary>An older generation of the account's session, still on disk.</summary>
 public sealed record OldGeneration(int Generation, FolderStats Stats);
 
-/// <summary>One account: its session folder's inspection, every finding (worst first) and the recommendations.</summary>
+/// <summary>
+/// One account: its session folder's inspection, every finding (worst first), the recommendations, and what is known of
+/// its login — the folder's own check, with what the account's state adds (a linked account with no login in its folder,
+/// an engine that refused the session).
+/// </summary>
 public sealed record AccountDiagnosis(AccountState Account, SessionInspection Session, IReadOnlyList<OldGeneration> OldGenerations,
-    IReadOnlyList<SessionFinding> Findings, SessionRecommendations Recommendations)
+    IReadOnlyList<SessionFinding> Findings, SessionRecommendations Recommendations, LoginCheck Login)
 {
     public bool InUse => SessionTransitions.IsActive(Account.Status);
 
@@ -35,6 +43,7 @@ public static class SessionAdvisor
     public static AccountDiagnosis Diagnose(AccountState account, SessionInspection session, IReadOnlyList<OldGeneration> oldGenerations, DateTimeOffset now)
     {
         var inUse = SessionTransitions.IsActive(account.Status);
+        var login = session.Login;
         var findings = new List<SessionFinding>();
         foreach (var finding in session.Findings)
         {
@@ -47,6 +56,7 @@ public static class SessionAdvisor
         }
 
         var bannedNow = account.Status == AccountStatus.Banned && (account.BannedUntil is null || account.BannedUntil > now);
+        var noLogin = session.Verdict is SessionVerdict.Missing or SessionVerdict.NoLogin;
         switch (account.Status)
         {
             case AccountStatus.New:
@@ -64,17 +74,35 @@ public static class SessionAdvisor
                 findings.Add(For(account, SessionFinding.Of(FindingKind.SessionMissing, account.Note ?? "The session folder is gone.")));
                 break;
             case AccountStatus.SessionCorrupt when session.Verdict == SessionVerdict.NoLogin:
+                login = LoginCheck.Broken([$"The engine found no usable login in generation {account.Generation} ({Raw(account)}).", .. session.Login.Evidence]);
                 findings.Add(For(account, SessionFinding.Of(FindingKind.LoginMissing, $"The engine found no usable login in generation {account.Generation} ({Raw(account)}).")));
                 break;
+            case AccountStatus.SessionCorrupt when session.Login.Result == LoginCheckResult.ProvenGood:
+                // The engine's word against the login's own proofs: the login is not thrown away on the report alone.
+                login = LoginCheck.Unknown([$"The engine reported the session as corrupt ({Raw(account) ?? "no detail"}), but the login's own proofs hold:", .. session.Login.Evidence]);
+                findings.Add(For(account, SessionFinding.Of(FindingKind.EngineReportedCorrupt,
+                    $"{Raw(account) ?? "The engine reported the session as corrupt."} The login's own proofs hold ({string.Join(" ", session.Login.Evidence)}), so it is not thrown away on this report alone: reconnect, and read the engine's log if it fails again.",
+                    RepairAction.Reconnect, FindingSeverity.Warning)));
+                break;
+            case AccountStatus.SessionCorrupt when session.Verdict == SessionVerdict.Unchecked:
+                // The folder could not be read (busy, being written): not even the engine's report makes it broken now.
+                login = LoginCheck.Unknown([$"The engine reported the session as corrupt ({Raw(account) ?? "no detail"}), but the folder could not be checked:", .. session.Login.Evidence]);
+                findings.Add(For(account, SessionFinding.Of(FindingKind.EngineReportedCorrupt,
+                    $"{Raw(account) ?? "The engine reported the session as corrupt."} The folder could not be checked ({string.Join(" ", session.Login.Evidence)}); nothing is thrown away until it can be: check again.",
+                    RepairAction.None, FindingSeverity.Warning)));
+                break;
             case AccountStatus.SessionCorrupt:
+                // The engine that uses the login refused it: that is the engine's proof, whatever the folder could show.
+                login = LoginCheck.Broken([$"The engine refused the session: {Raw(account) ?? "it reported it as corrupt"}.", .. session.Login.Evidence]);
                 findings.Add(For(account, SessionFinding.Of(FindingKind.EngineReportedCorrupt, Raw(account) ?? "The engine reported the session as corrupt.")));
                 break;
             default:
-                if (account.SessionLinked && session.Verdict is SessionVerdict.Missing or SessionVerdict.NoLogin)
+                if (account.SessionLinked && noLogin)
                 {
+                    login = LoginCheck.Broken([$"The account is linked, but generation {account.Generation} holds no login.", .. session.Login.Evidence]);
                     findings.Add(For(account, SessionFinding.Of(FindingKind.LoginMissing, session.Verdict == SessionVerdict.Missing
                         ? $"The folder of generation {account.Generation} is missing or empty."
-                        : $"The folder of generation {account.Generation} holds no linked login.")));
+                        : $"The folder of generation {account.Generation} holds no linked login: {string.Join(" ", session.Login.Evidence)}")));
                 }
                 else if (account.SessionLinked && session.IsValid && !inUse && !bannedNow
                          && account.Status is AccountStatus.Disconnected or AccountStatus.Stopped or AccountStatus.GaveUp or AccountStatus.Replaced or AccountStatus.Banned)
@@ -85,6 +113,11 @@ public static class SessionAdvisor
                 }
 
                 break;
+        }
+
+        if (session.Verdict == SessionVerdict.Unchecked && !findings.Any(f => f.Kind is FindingKind.LoginUnchecked or FindingKind.DatabaseUnreadable or FindingKind.UnrecognizedContents))
+        {
+            findings.Add(For(account, SessionFinding.Of(FindingKind.LoginUnchecked, string.Join(" ", session.Login.Evidence))));
         }
 
         foreach (var old in oldGenerations)
@@ -98,11 +131,19 @@ public static class SessionAdvisor
             });
         }
 
+        // The rule: an action that loses the login is offered only for a login proven broken. Every path above keeps it;
+        // this keeps it for any finding added later that would not.
+        if (!login.IsProvenBroken)
+        {
+            findings = findings.Select(f => f.Action == RepairAction.ClearSession ? f with { Action = RepairAction.None } : f).ToList();
+        }
+
         var sorted = SessionFinding.Sort(findings);
-        var clear = sorted.Any(f => f.Severity == FindingSeverity.Critical && f.Action == RepairAction.ClearSession);
+        var clear = login.IsProvenBroken && sorted.Any(f => f.Action == RepairAction.ClearSession);
         var reconnect = !clear && account.SessionLinked && session.IsValid && !account.IsConnected && !inUse && !bannedNow;
-        var needsQr = clear || (!account.SessionLinked && !account.IsConnected) || (account.SessionLinked && session.Verdict is SessionVerdict.Missing or SessionVerdict.NoLogin);
-        return new AccountDiagnosis(account, session, oldGenerations, sorted, new SessionRecommendations(clear, reconnect, needsQr));
+        var needsQr = clear || (!account.SessionLinked && !account.IsConnected) || (account.SessionLinked && noLogin);
+        var notChecked = login.Result == LoginCheckResult.Unknown && !session.LoginPresent ? string.Join(" ", login.Evidence) : null;
+        return new AccountDiagnosis(account, session, oldGenerations, sorted, new SessionRecommendations(clear, reconnect, needsQr, notChecked), login);
     }
 
     private static SessionFinding For(AccountState account, SessionFinding finding) =>

@@ -167,7 +167,14 @@ public sealed class StorageDiagnostics(
         var session = account.Generation >= 1
             ? inspector.Inspect(folders.GenerationFolder(account.Id, account.Generation),
                 new InspectionContext(inUse, now, deep, baseline is null ? null : new KeyFileBaseline(baseline.At, baseline.KeyFileCounts)))
-            : new SessionInspection { Folder = accountFolder, Exists = false, MaxSizeBytes = inspector.Options.MaxSizeBytes, MaxFileCount = inspector.Options.MaxFileCount };
+            : new SessionInspection
+            {
+                Folder = accountFolder,
+                Exists = false,
+                MaxSizeBytes = inspector.Options.MaxSizeBytes,
+                MaxFileCount = inspector.Options.MaxFileCount,
+                Login = LoginCheck.Broken("No login: the account has no session generation yet (it was never linked)."),
+            };
 
         var old = new List<OldGeneration>();
         foreach (var child in FolderWalker.List(accountFolder))

@@ -39,35 +39,63 @@ internal sealed class BaileysInspector : IFormatInspector
 
         var creds = Path.Combine(builder.Folder, CredsFile);
         var info = new FileInfo(creds);
-        if (!info.Exists || FolderWalker.IsLink(info))
+        if (info.LinkTarget is not null)
         {
-            var keys = builder.KeyFileCounts.Values.Sum();
-            builder.Add(FindingKind.CredsMissing, info.Exists
-                ? "creds.json is a link; a login file must be a real file in the session folder."
-                : $"No creds.json next to {keys} key file(s) ({string.Join(", ", builder.KeyFileCounts.Select(p => $"{p.Value} {p.Key}"))}).");
+            builder.Unchecked(FindingKind.LoginUnchecked, $"creds.json is a link to {info.LinkTarget}; links are not followed, so the login was not checked.");
             return;
         }
 
-        var (state, detail) = ReadCreds(creds);
+        if (!info.Exists)
+        {
+            var keys = builder.KeyFileCounts.Values.Sum();
+            builder.Broken(FindingKind.CredsMissing,
+                $"No creds.json next to {keys} key file(s) ({string.Join(", ", builder.KeyFileCounts.Select(p => $"{p.Value} {p.Key}"))}): there is no login to start with.");
+            return;
+        }
+
+        var (state, detail, proofs) = ReadCreds(creds);
+        if (state is CredsState.Empty or CredsState.Unreadable && builder.Context.InUse)
+        {
+            // useMultiFileAuthState rewrites creds.json in place (fs.writeFile truncates, then writes): an engine that
+            // holds the folder may be half-way through a write. That is "could not check", not damage.
+            builder.Unchecked(FindingKind.LoginUnchecked, $"{detail} An engine holds the session, so it may be in the middle of a write; check again in a moment.");
+            return;
+        }
+
         switch (state)
         {
+            case CredsState.CannotRead:
+                builder.Unchecked(FindingKind.LoginUnchecked, detail);
+                return;
             case CredsState.Empty:
-                builder.Add(FindingKind.CredsEmpty, detail);
+                builder.Broken(FindingKind.CredsEmpty, detail);
                 return;
             case CredsState.Unreadable:
-                builder.Add(FindingKind.CredsUnreadable, detail);
+                builder.Broken(FindingKind.CredsUnreadable, detail);
                 return;
             case CredsState.Incomplete:
-                builder.Add(FindingKind.CredsIncomplete, detail);
+                builder.Broken(FindingKind.CredsIncomplete, detail);
+                return;
+            case CredsState.NotRegistered:
+                builder.Login = LoginCheck.Broken($"No login: {detail}" + (proofs is null ? "" : $" ({proofs.Name}: {string.Join(" ", proofs.Evidence)})"));
                 return;
             case CredsState.Registered:
                 builder.LoginPresent = true;
+                if (proofs is { IsProvenBroken: true })
+                {
+                    builder.Broken(FindingKind.LoginProofFailed, string.Join(" ", proofs.Evidence));
+                    return;
+                }
+
+                builder.Login = proofs ?? LoginCheck.Unknown("creds.json holds a linked login; its proofs could not be read.");
                 return;
         }
     }
 
     public enum CredsState
     {
+        /// <summary>The file could not be read (permissions, I/O): nothing is known about it.</summary>
+        CannotRead,
         Empty,
         Unreadable,
         Incomplete,
@@ -76,8 +104,8 @@ internal sealed class BaileysInspector : IFormatInspector
         Registered,
     }
 
-    /// <summary>Reads creds.json and says what it holds, with the details a person needs.</summary>
-    public static (CredsState State, string Detail) ReadCreds(string path)
+    /// <summary>Reads creds.json and says what it holds, with the details a person needs and, for complete creds, its proofs.</summary>
+    public static (CredsState State, string Detail, LoginCheck? Proofs) ReadCreds(string path)
     {
         byte[] bytes;
         try
@@ -85,20 +113,20 @@ internal sealed class BaileysInspector : IFormatInspector
             var length = new FileInfo(path).Length;
             if (length > MaxCredsBytes)
             {
-                return (CredsState.Unreadable, $"creds.json is {SessionInspector.FormatSize(length)}; a real one is a few KB.");
+                return (CredsState.Unreadable, $"creds.json is {SessionInspector.FormatSize(length)}; a real one is a few KB.", null);
             }
 
             bytes = File.ReadAllBytes(path);
         }
         catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
         {
-            return (CredsState.Unreadable, $"creds.json cannot be read: {ex.Message}");
+            return (CredsState.CannotRead, $"creds.json cannot be read: {ex.Message}", null);
         }
 
         var text = Encoding.UTF8.GetString(bytes).Trim();
         if (text.Length == 0)
         {
-            return (CredsState.Empty, $"creds.json has {bytes.Length} byte(s) and no content.");
+            return (CredsState.Empty, $"creds.json has {bytes.Length} byte(s) and no content.", null);
         }
 
         JsonDocument document;
@@ -111,7 +139,7 @@ internal sealed class BaileysInspector : IFormatInspector
             var cutOff = !text.EndsWith('}');
             return (CredsState.Unreadable, cutOff
                 ? $"creds.json stops after {bytes.Length.ToString("N0", CultureInfo.InvariantCulture)} bytes in the middle of its JSON: it was cut off (line {ex.LineNumber + 1})."
-                : $"creds.json ({bytes.Length.ToString("N0", CultureInfo.InvariantCulture)} bytes) is not valid JSON (line {ex.LineNumber + 1}).");
+                : $"creds.json ({bytes.Length.ToString("N0", CultureInfo.InvariantCulture)} bytes) is not valid JSON (line {ex.LineNumber + 1}).", null);
         }
 
         using (document)
@@ -119,7 +147,7 @@ internal sealed class BaileysInspector : IFormatInspector
             var root = document.RootElement;
             if (root.ValueKind != JsonValueKind.Object)
             {
-                return (CredsState.Incomplete, $"creds.json holds a JSON {root.ValueKind.ToString().ToLowerInvariant()}, not the object of a login.");
+                return (CredsState.Incomplete, $"creds.json holds a JSON {root.ValueKind.ToString().ToLowerInvariant()}, not the object of a login.", null);
             }
 
             var missing = new List<string>();
@@ -140,15 +168,17 @@ internal sealed class BaileysInspector : IFormatInspector
             Require(root, "advSecretKey", missing);
             if (missing.Count > 0)
             {
-                return (CredsState.Incomplete, $"creds.json lacks {string.Join(", ", missing)}.");
+                return (CredsState.Incomplete, $"creds.json lacks {string.Join(", ", missing)}.", null);
             }
 
             var registered = root.TryGetProperty("registered", out var flag) && flag.ValueKind == JsonValueKind.True;
             var hasMe = root.TryGetProperty("me", out var me) && me.ValueKind == JsonValueKind.Object
                         && me.TryGetProperty("id", out var id) && id.ValueKind == JsonValueKind.String && id.GetString()!.Length > 0;
-            return registered || hasMe
-                ? (CredsState.Registered, "creds.json holds a linked login.")
-                : (CredsState.NotRegistered, "creds.json holds keys but no linked phone yet.");
+            var linked = registered || hasMe;
+            var proofs = BaileysProofs.Check(root, linked);
+            return linked
+                ? (CredsState.Registered, "creds.json holds a linked login.", proofs)
+                : (CredsState.NotRegistered, "creds.json holds keys but no linked phone yet.", proofs);
         }
     }
 

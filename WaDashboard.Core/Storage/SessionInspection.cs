@@ -18,10 +18,12 @@ public enum SessionVerdict
 {
     /// <summary>No folder, or an empty one.</summary>
     Missing,
-    /// <summary>At least one critical finding: the login cannot be used as it is.</summary>
+    /// <summary>At least one critical finding: the login is proven broken (the evidence is in the findings).</summary>
     Corrupt,
-    /// <summary>Readable, but it holds no linked login (e.g. a link that never finished).</summary>
+    /// <summary>Read to the end, it holds no linked login (e.g. a link that never finished).</summary>
     NoLogin,
+    /// <summary>Whether it holds a working login could not be checked (busy, being written, unknown contents): never counted as broken.</summary>
+    Unchecked,
     /// <summary>The login is usable; something should be tidied (size, caches, locks, growth).</summary>
     NeedsAttention,
     Valid,
@@ -62,6 +64,24 @@ public sealed record SessionInspection
     /// <summary>Whether the folder holds a linked login (creds registered, a device row, the browser's login store).</summary>
     public bool LoginPresent { get; init; }
 
+    /// <summary>
+    /// Whether the login was proven good, proven broken, or could not be checked, with the evidence. The inspector always
+    /// says; an inspection made without it (a folder never looked at) derives it from what it holds.
+    /// </summary>
+    public LoginCheck Login
+    {
+        get => _login ?? Derived();
+        init => _login = value;
+    }
+
+    private readonly LoginCheck? _login;
+
+    private LoginCheck Derived() =>
+        !Exists || FileCount == 0 ? LoginCheck.Broken("No login: there is no session folder (or it is empty).")
+        : Problems.Any() ? LoginCheck.Broken(Problems.Select(p => $"{p.Title}: {p.Detail}").ToArray())
+        : LoginPresent ? LoginCheck.Unknown("A login is present; its proofs were not checked.")
+        : LoginCheck.Broken("No login in the folder.");
+
     /// <summary>Cache folders (relative paths) that can go without losing the login, and their total size.</summary>
     public IReadOnlyList<string> TrimmableCaches { get; init; } = [];
     public long TrimmableBytes { get; init; }
@@ -84,9 +104,10 @@ public sealed record SessionInspection
     public bool OverFileLimit => FileCount > MaxFileCount;
 
     public SessionVerdict Verdict =>
-        !Exists || FileCount == 0 ? SessionVerdict.Missing
+        (!Exists || FileCount == 0) && Login.Result == LoginCheckResult.Unknown ? SessionVerdict.Unchecked
+        : !Exists || FileCount == 0 ? SessionVerdict.Missing
         : Findings.Any(f => f.Severity == FindingSeverity.Critical) ? SessionVerdict.Corrupt
-        : !LoginPresent ? SessionVerdict.NoLogin
+        : !LoginPresent ? Login.Result == LoginCheckResult.Unknown ? SessionVerdict.Unchecked : SessionVerdict.NoLogin
         : Findings.Any(f => f.Severity == FindingSeverity.Warning) ? SessionVerdict.NeedsAttention
         : SessionVerdict.Valid;
 

@@ -16,7 +16,24 @@ internal sealed class InspectionBuilder(string folder, InspectionContext context
     public List<string> StaleLocks { get; } = [];
     public bool LoginPresent { get; set; }
 
+    /// <summary>What the format's inspector established about the login; unknown until it says.</summary>
+    public LoginCheck Login { get; set; } = LoginCheck.NotChecked;
+
     public void Add(FindingKind kind, string detail, RepairAction? action = null) => Findings.Add(SessionFinding.Of(kind, detail, action));
+
+    /// <summary>A critical finding: the login is proven broken, and the detail is the evidence.</summary>
+    public void Broken(FindingKind kind, string detail)
+    {
+        Add(kind, detail);
+        Login = LoginCheck.Broken(detail);
+    }
+
+    /// <summary>The login could not be checked: said as such, never counted as broken.</summary>
+    public void Unchecked(FindingKind kind, string detail)
+    {
+        Add(kind, detail, RepairAction.None);
+        Login = LoginCheck.Unknown(detail);
+    }
 }
 
 /// <summary>Checks one session format; <see cref="SessionInspector"/> runs the rules common to all formats.</summary>
@@ -54,7 +71,15 @@ public sealed class SessionInspector
         var self = new DirectoryInfo(folder);
         if (!self.Exists)
         {
-            return empty;
+            // A folder that is not there holds no login, but only if its parent can be seen: an unmounted or unreadable
+            // volume is "could not check", not "no login".
+            var parent = self.Parent;
+            return empty with
+            {
+                Login = parent is not null && parent.Exists
+                    ? LoginCheck.Broken($"No login: the folder {self.Name} does not exist in {parent.FullName}.")
+                    : LoginCheck.Unknown($"Neither {folder} nor the folder it should be in can be seen (not mounted, or not readable); nothing was checked."),
+            };
         }
 
         if (FolderWalker.IsLink(self))
@@ -64,6 +89,7 @@ public sealed class SessionInspector
                 Exists = true,
                 FileCount = 1,
                 Findings = [SessionFinding.Of(FindingKind.UnrecognizedContents, $"The session folder is a link to {self.LinkTarget}; links are not followed, so it was not inspected.")],
+                Login = LoginCheck.Unknown($"The session folder is a link to {self.LinkTarget}; links are not followed, so its login was not checked."),
             };
         }
 
@@ -95,13 +121,19 @@ public sealed class SessionInspector
         }
 
         var trimmableBytes = caches.Sum(c => FolderWalker.Measure(Path.Combine(folder, c)).Bytes);
-        var required = format == SessionFormat.Unknown ? [] : CheckRequired(folder, _options.RequiredFiles.For(format));
+        var required = format == SessionFormat.Unknown ? []
+            : CheckRequired(folder, _options.RequiredFiles.For(format), format == SessionFormat.ChromiumProfile ? ChromiumProfileInspector.LoginRoot(folder, _options) : "");
 
         if (format == SessionFormat.Unknown)
         {
             if (files > 0)
             {
                 builder.Add(FindingKind.UnrecognizedContents, $"{CountFiles(files)}, {FormatSize(bytes)}; none of them is creds.json, a Chromium profile or an SQLite database.");
+                builder.Login = LoginCheck.Unknown($"The folder holds {CountFiles(files)} in no format the dashboard knows, so its login was not checked.");
+            }
+            else
+            {
+                builder.Login = LoginCheck.Broken("No login: the folder is empty.");
             }
         }
         else
@@ -110,7 +142,7 @@ public sealed class SessionInspector
         }
 
         var missing = required.Where(r => !r.Present).Select(r => r.Pattern).ToList();
-        if (missing.Count > 0 && !builder.Findings.Any(f => f.Kind is FindingKind.CredsMissing))
+        if (missing.Count > 0 && builder.LoginPresent && !builder.Findings.Any(f => f.Kind is FindingKind.CredsMissing))
         {
             builder.Add(FindingKind.RequiredFileMissing, $"Missing: {string.Join(", ", missing)} (required for a {Describe(format)} session).");
         }
@@ -143,6 +175,7 @@ public sealed class SessionInspector
             KeyFileCounts = builder.KeyFileCounts,
             KeyFileGrowthPerDay = growth,
             LoginPresent = builder.LoginPresent,
+            Login = builder.Login,
             TrimmableCaches = caches,
             TrimmableBytes = trimmableBytes,
             StaleLocks = builder.StaleLocks,
@@ -152,13 +185,17 @@ public sealed class SessionInspector
         };
     }
 
-    /// <summary>The configured cache folders present in the session folder or its Default/ profile (relative paths).</summary>
+    /// <summary>
+    /// The configured cache folders present in the session folder or its Default/ profile — or, in whatsapp-web.js's
+    /// LocalAuth layout, in its session[-clientId]/ profile and that profile's Default/ (relative paths).
+    /// </summary>
     public IReadOnlyList<string> FindCaches(string folder)
     {
         var found = new List<string>();
+        var roots = ChromiumProfileInspector.ProfileRoots(folder);
         foreach (var cache in _options.ResolveTrimmableCaches())
         {
-            foreach (var relative in new[] { cache, "Default/" + cache })
+            foreach (var relative in roots.SelectMany(root => new[] { root + cache, root + "Default/" + cache }))
             {
                 if (SessionPaths.TryRelative(folder, relative, out var path) && Directory.Exists(path) && !AnyLinkOnTheWay(folder, relative))
                 {
@@ -171,9 +208,16 @@ public sealed class SessionInspector
         return found.Where(c => !found.Any(other => other != c && c.StartsWith(other + "/", StringComparison.Ordinal))).ToList();
     }
 
+    /// <summary>
+    /// Temp files of interrupted writes: *.tmp, *.temp, .tmp*, *~, and Chromium's own, named ".org.chromium.Chromium.XXXXXX"
+    /// (base/files/file_util_posix.cc, TempFileName(): ImportantFileWriter writes each file beside it under that name).
+    /// </summary>
     public static bool IsTempFile(string name) =>
         name.EndsWith(".tmp", StringComparison.OrdinalIgnoreCase) || name.EndsWith(".temp", StringComparison.OrdinalIgnoreCase)
-        || name.StartsWith(".tmp", StringComparison.OrdinalIgnoreCase) || name.EndsWith('~');
+        || name.StartsWith(".tmp", StringComparison.OrdinalIgnoreCase) || name.EndsWith('~')
+        || name.StartsWith(ChromiumTempPrefix, StringComparison.Ordinal);
+
+    public const string ChromiumTempPrefix = ".org.chromium.Chromium.";
 
     public static string CountFiles(int count) => count == 1 ? "1 file" : $"{count.ToString("N0", CultureInfo.InvariantCulture)} files";
 
@@ -200,15 +244,16 @@ public sealed class SessionInspector
             builder.Add(FindingKind.Oversized,
                 $"{FormatSize(bytes)} ({bytes.ToString("N0", CultureInfo.InvariantCulture)} bytes) is over the {_options.MaxSizeMB} MB limit " +
                 $"({max.ToString("N0", CultureInfo.InvariantCulture)} bytes)." +
-                (trimmableBytes > 0 ? $" Caches take {FormatSize(trimmableBytes)} of it{(trimmingIsEnough ? "; trimming them brings it under the limit." : ", not enough to get under the limit.")}" : ""),
-                trimmingIsEnough ? RepairAction.TrimCaches : RepairAction.ClearSession);
+                (trimmableBytes > 0 ? $" Caches take {FormatSize(trimmableBytes)} of it{(trimmingIsEnough ? "; trimming them brings it under the limit." : ", not enough to get under the limit.")}" : "")
+                + (trimmingIsEnough ? "" : " The login itself is fine: a fresh link would start small, but it costs the login, and that is for a person to decide."),
+                trimmingIsEnough ? RepairAction.TrimCaches : RepairAction.None);
         }
 
         if (files > _options.MaxFileCount)
         {
             builder.Add(FindingKind.TooManyFiles,
                 $"{files.ToString("N0", CultureInfo.InvariantCulture)} files; the limit is {_options.MaxFileCount.ToString("N0", CultureInfo.InvariantCulture)}.",
-                trimmableBytes > 0 ? RepairAction.TrimCaches : RepairAction.ClearSession);
+                trimmableBytes > 0 ? RepairAction.TrimCaches : RepairAction.None);
         }
     }
 
@@ -250,10 +295,11 @@ public sealed class SessionInspector
         return growth;
     }
 
-    private static List<RequiredFileCheck> CheckRequired(string folder, IReadOnlyList<string> patterns) =>
-        patterns.Select(pattern => new RequiredFileCheck(pattern, Matches(folder, pattern))).ToList();
+    /// <summary>Each pattern, relative to <paramref name="root"/> (a sub-folder such as "session-x/", or "" for the folder itself).</summary>
+    private static List<RequiredFileCheck> CheckRequired(string folder, IReadOnlyList<string> patterns, string root) =>
+        patterns.Select(pattern => new RequiredFileCheck(root + pattern, Matches(folder, root + pattern))).ToList();
 
-    /// <summary>Whether an entry matching the relative pattern ('*' only in the last part) exists, without following links.</summary>
+    /// <summary>Whether an entry matching the relative pattern ('*' and '|' only in the last part) exists, without following links.</summary>
     internal static bool Matches(string folder, string pattern)
     {
         var parts = pattern.Split('/');
@@ -269,8 +315,12 @@ public sealed class SessionInspector
             parent = resolved;
         }
 
-        return FolderWalker.List(parent).Any(e => FileSystemName.MatchesSimpleExpression(parts[^1], e.Name, ignoreCase: false));
+        return FolderWalker.List(parent).Any(e => MatchesName(parts[^1], e.Name));
     }
+
+    /// <summary>Whether a name matches the last part of a pattern: '*' wildcards, '|' between alternatives ("*.db|*.sqlite").</summary>
+    internal static bool MatchesName(string lastPart, string name) =>
+        lastPart.Split('|').Any(alternative => FileSystemName.MatchesSimpleExpression(alternative, name, ignoreCase: false));
 
     private static bool AnyLinkOnTheWay(string folder, string relative)
     {

@@ -131,16 +131,22 @@ public sealed class SessionRepairs
             return new SessionFolderCheck(false, false, false, "No session folder yet.");
         }
 
-        var inspection = _inspector.Inspect(_folders.GenerationFolder(accountId, generation), new InspectionContext(InUse: true, _time.GetUtcNow(), Deep: deep));
+        // Called before the engine starts the session, or after its starts failed: no engine holds it, so a broken
+        // creds.json is not a write in progress (a fresh write is still given the benefit of the doubt, see BaileysInspector).
+        var inspection = _inspector.Inspect(_folders.GenerationFolder(accountId, generation), new InspectionContext(InUse: false, _time.GetUtcNow(), Deep: deep));
         if (inspection.Verdict == SessionVerdict.Missing)
         {
             return new SessionFolderCheck(false, false, false, "The session folder is missing or empty.");
         }
 
+        // Only a login proven broken counts as corrupt: what could not be checked is started as it is, and the engine tells.
         var problems = inspection.Problems.ToList();
-        return problems.Count > 0
+        return problems.Count > 0 && inspection.Login.IsProvenBroken
             ? new SessionFolderCheck(true, true, inspection.LoginPresent, string.Join(" ", problems.Select(p => $"{p.Title}: {p.Detail}")))
-            : new SessionFolderCheck(true, false, inspection.LoginPresent, inspection.LoginPresent ? "The session folder holds a readable login." : "The session folder holds no linked login.");
+            : new SessionFolderCheck(true, false, inspection.LoginPresent,
+                inspection.LoginPresent ? $"The session folder holds a readable login ({inspection.Login.Summary})."
+                : inspection.Verdict == SessionVerdict.Unchecked ? $"The session folder could not be checked; it is started as it is ({inspection.Login.Summary})."
+                : "The session folder holds no linked login.");
     }
 
     private RepairOutcome Trim(string accountId, int generation)
@@ -158,24 +164,84 @@ public sealed class SessionRepairs
             $"Trimmed {moved.Moved} cache folder(s), freeing {SessionInspector.FormatSize(moved.Bytes)}; the login was not touched.", moved.Bytes, moved.Moved);
     }
 
+    /// <summary>
+    /// Removes a profile's lock only when it is judged stale at this moment (see <see cref="ChromiumLocks"/>): the holder
+    /// is judged again here, SingletonLock is removed only while it still names that dead process, and SingletonSocket /
+    /// SingletonCookie only once no SingletonLock is there, so a browser that started in between keeps its lock.
+    /// </summary>
     private RepairOutcome RemoveLocks(string accountId, int generation)
     {
         var folder = _folders.GenerationFolder(accountId, generation);
-        var locks = FolderWalker.List(folder).Where(e => ChromiumProfileInspector.LockNames.Contains(e.Name)).ToList();
-        if (locks.Count == 0)
+        var removed = new List<string>();
+        var kept = new List<string>();
+        var backedUp = false;
+        foreach (var root in ChromiumProfileInspector.ProfileRoots(folder))
+        {
+            var profile = root.Length == 0 ? folder : Path.Combine(folder, root.TrimEnd('/'));
+            var present = FolderWalker.List(profile).Where(e => ChromiumLocks.Names.Contains(e.Name)).ToList();
+            if (present.Count == 0)
+            {
+                continue;
+            }
+
+            var judgement = ChromiumLocks.JudgeProfile(profile);
+            if (!judgement.Stale)
+            {
+                kept.Add($"{root}{ChromiumLocks.LockName}: {judgement.Detail}");
+                continue;
+            }
+
+            if (!backedUp)
+            {
+                _backups.BackUp(accountId, generation, "removing a stale lock");
+                backedUp = true;
+            }
+
+            var lockPath = Path.Combine(profile, ChromiumLocks.LockName);
+            if (judgement.Holder == LockHolder.DeadHere)
+            {
+                // Unlinking a link is atomic and never touches what it points to; it is done only while it names the same dead process.
+                if (new FileInfo(lockPath).LinkTarget != judgement.Target || !ChromiumLocks.JudgeTarget(judgement.Target).Stale)
+                {
+                    kept.Add($"{root}{ChromiumLocks.LockName}: it changed while being removed");
+                    continue;
+                }
+
+                File.Delete(lockPath);
+                removed.Add(root + ChromiumLocks.LockName);
+            }
+
+            if (FolderWalker.EntryExists(lockPath))
+            {
+                kept.Add($"{root}{ChromiumLocks.LockName}: a browser took the profile while the lock was being removed");
+                continue;
+            }
+
+            foreach (var entry in present.Where(e => e.Name != ChromiumLocks.LockName))
+            {
+                File.Delete(entry.FullName);
+                removed.Add(root + entry.Name);
+            }
+        }
+
+        if (removed.Count == 0 && kept.Count == 0)
         {
             return new RepairOutcome(true, "There is no browser lock to remove.");
         }
 
-        _backups.BackUp(accountId, generation, "removing a stale lock");
-        foreach (var entry in locks)
+        if (removed.Count > 0)
         {
-            // Each lock is a link (or a small file): unlinking it is atomic and never touches what it points to.
-            File.Delete(entry.FullName);
+            _logger.LogInformation("Removed stale browser locks {Locks} of {AccountId}", string.Join(", ", removed), accountId);
         }
 
-        _logger.LogInformation("Removed stale browser locks {Locks} of {AccountId}", string.Join(", ", locks.Select(l => l.Name)), accountId);
-        return new RepairOutcome(true, $"Removed {string.Join(", ", locks.Select(l => l.Name))}; the next start can open the profile.", 0, locks.Count);
+        if (kept.Count > 0)
+        {
+            _logger.LogWarning("Left browser locks of {AccountId} in place: {Reason}", accountId, string.Join("; ", kept));
+        }
+
+        return kept.Count == 0
+            ? new RepairOutcome(true, $"Removed {string.Join(", ", removed)}; the next start can open the profile.", 0, removed.Count)
+            : new RepairOutcome(false, $"{(removed.Count > 0 ? $"Removed {string.Join(", ", removed)}. " : "")}Left in place: {string.Join("; ", kept)}.", 0, removed.Count);
     }
 
     private RepairOutcome RemoveTemps(string accountId, int generation)

@@ -31,7 +31,8 @@ public sealed class SessionStorageOptions : IValidatableObject
     [Range(0, 1_000_000, ErrorMessage = "SessionStorage:TrimSuggestionMB must be between 0 and 1000000.")]
     public int TrimSuggestionMB { get; set; } = 10;
 
-    /// <summary>Files that must be present, per session format (paths relative to the session folder; '*' allowed in the last part).</summary>
+    /// <summary>Files that must be present, per session format (paths relative to the session folder, or to a whatsapp-web.js
+    /// session[-clientId]/ profile in it; '*' and '|' between alternatives allowed in the last part).</summary>
     public RequiredFilesOptions RequiredFiles { get; set; } = new();
 
     /// <summary>Cache folders that can be removed without losing the login, relative to the session folder or its Default/ profile.</summary>
@@ -58,7 +59,7 @@ public sealed class SessionStorageOptions : IValidatableObject
     public static readonly string[] DefaultTrimmableCaches =
     [
         "Cache", "Code Cache", "GPUCache", "Service Worker/CacheStorage", "Service Worker/ScriptCache",
-        "DawnCache", "DawnGraphiteCache", "DawnWebGPUCache", "GrShaderCache", "GraphiteDawnCache", "ShaderCache",
+        "DawnCache", "DawnGraphiteCache", "DawnWebGPUCache", "GrShaderCache", "GraphiteDawnCache", "ShaderCache", "GPUPersistentCache",
     ];
 
     public IReadOnlyList<string> ResolveTrimmableCaches() => TrimmableCaches is { Length: > 0 } configured ? configured : DefaultTrimmableCaches;
@@ -106,7 +107,8 @@ public sealed class RequiredFilesOptions
 {
     public static readonly string[] DefaultBaileys = ["creds.json"];
     public static readonly string[] DefaultChromiumProfile = ["Default/IndexedDB/https_web.whatsapp.com_0.indexeddb.leveldb"];
-    public static readonly string[] DefaultWhatsmeowSqlite = ["*.db"];
+    /// <summary>whatsmeow takes any file name (sqlstore.New("sqlite3", "file:NAME?...")); these are the ones seen in the field.</summary>
+    public static readonly string[] DefaultWhatsmeowSqlite = ["*.db|*.sqlite|*.sqlite3"];
 
     public string[]? Baileys { get; set; }
     public string[]? ChromiumProfile { get; set; }

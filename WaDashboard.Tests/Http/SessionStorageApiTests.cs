@@ -36,7 +36,7 @@ public abstract class SessionStorageApiTests<TFactory>(TFactory factory) : IClas
         Assert.Equal("Baileys", session.GetProperty("format").GetString());
         Assert.Equal(3, session.GetProperty("keyFiles").GetProperty("pre-key").GetInt32());
         var rules = session.GetProperty("validationDetails").GetProperty("rules").EnumerateArray().ToDictionary(r => r.GetProperty("rule").GetString()!, r => r.GetProperty("passed").GetBoolean());
-        Assert.Equal(new Dictionary<string, bool> { ["exists"] = true, ["size"] = true, ["fileCount"] = true, ["requiredFiles"] = true, ["login"] = true, ["integrity"] = true }, rules);
+        Assert.Equal(new Dictionary<string, bool> { ["exists"] = true, ["size"] = true, ["fileCount"] = true, ["requiredFiles"] = true, ["login"] = true, ["loginProofs"] = true, ["integrity"] = true }, rules);
         Assert.Equal(200, session.GetProperty("validationDetails").GetProperty("maxSizeMB").GetDouble());
 
         var connection = info.GetProperty("connection");
@@ -52,6 +52,57 @@ public abstract class SessionStorageApiTests<TFactory>(TFactory factory) : IClas
 
         // By account id too.
         Assert.Equal(HttpStatusCode.OK, (await _client.GetAsync($"/api/accounts/{id}/session-info")).StatusCode);
+    }
+
+    [Fact]
+    public async Task Session_info_and_the_fleet_diagnostics_say_whether_the_login_is_proven_good_proven_broken_or_unknown()
+    {
+        const string phone = "+972503000009";
+        var id = await AddConnectedAsync(phone);
+        await PostAsync($"/api/simulator/accounts/{phone}/faults", new { kind = "replace" }, HttpStatusCode.OK);
+        await WebAppFactory.PollAsync(_client, $"/api/accounts/{phone}/status", s => s.GetProperty("connectionStatus").GetString() == "Replaced", "Replaced");
+        var folder = Path.Combine(Sessions, id, "1");
+
+        async Task<JsonElement> With(string fixture)
+        {
+            Directory.Delete(folder, recursive: true);
+            RealFolders.CopyTo(fixture, folder);
+            return await _client.GetFromJsonAsync<JsonElement>($"/api/accounts/{phone}/session-info");
+        }
+
+        var good = await With(RealFolders.BaileysLinked);
+        Assert.Equal("proven-good", good.GetProperty("session").GetProperty("loginCheck").GetString());
+        Assert.Contains(good.GetProperty("session").GetProperty("loginEvidence").EnumerateArray(), e => e.GetString()!.Contains("signedPreKey.signature verifies", StringComparison.Ordinal));
+        Assert.False(good.GetProperty("recommendations").GetProperty("shouldClearSession").GetBoolean());
+        Assert.True(good.GetProperty("recommendations").GetProperty("shouldReconnect").GetBoolean());
+
+        var broken = await With(RealFolders.BaileysGarbledPreKeySignature);
+        Assert.Equal("proven-broken", broken.GetProperty("session").GetProperty("loginCheck").GetString());
+        Assert.True(broken.GetProperty("recommendations").GetProperty("shouldClearSession").GetBoolean());
+        var finding = broken.GetProperty("findings")[0];
+        Assert.Equal(("LoginProofFailed", "clear-session"), (finding.GetProperty("kind").GetString(), finding.GetProperty("action").GetString()));
+        Assert.Contains("does not verify", finding.GetProperty("detail").GetString());
+
+        Directory.Delete(folder, recursive: true);
+        RealFolders.CopyTo(RealFolders.WhatsmeowLinked, folder);
+        using (var writer = new Microsoft.Data.Sqlite.SqliteConnection($"Data Source={Path.Combine(folder, "whatsmeow.db")};Pooling=False"))
+        {
+            writer.Open();
+            using var exclusive = writer.CreateCommand();
+            exclusive.CommandText = "BEGIN EXCLUSIVE; DELETE FROM whatsmeow_pre_keys;";
+            exclusive.ExecuteNonQuery();
+            var busy = await _client.GetFromJsonAsync<JsonElement>($"/api/accounts/{phone}/session-info");
+            Assert.Equal("unknown", busy.GetProperty("session").GetProperty("loginCheck").GetString());
+            Assert.Equal("Unchecked", busy.GetProperty("session").GetProperty("verdict").GetString());
+            Assert.False(busy.GetProperty("recommendations").GetProperty("shouldClearSession").GetBoolean());
+            Assert.False(busy.GetProperty("recommendations").GetProperty("needsQRScan").GetBoolean());
+            Assert.DoesNotContain(busy.GetProperty("findings").EnumerateArray(), f => f.GetProperty("action").GetString() == "clear-session");
+        }
+
+        var fleet = await _client.GetFromJsonAsync<JsonElement>("/api/storage/diagnostics");
+        var entry = Assert.Single(fleet.GetProperty("loginChecks").EnumerateArray(), e => e.GetProperty("accountId").GetString() == id);
+        Assert.Equal("proven-good", entry.GetProperty("loginCheck").GetString());
+        Assert.NotEmpty(entry.GetProperty("evidence").EnumerateArray());
     }
 
     [Fact]

@@ -123,8 +123,9 @@ public sealed class FleetHealthTests : IDisposable
         Assert.InRange(scores[gone.Id].Uptime24h, 0.45, 0.55); // connected about half of its 4 h life
         Assert.True(scores[gone.Id].Score < scores[flaky.Id].Score);
 
-        // A critical storage finding (an unreadable creds.json on disk) costs the still-connected account 25 points.
-        Assert.True(BaileysAuthFolder.Truncate(Path.Combine(_dir.Path, "sessions", steady.Id, steady.Generation.ToString())));
+        // A critical storage finding (a creds.json that parses but lacks its keys) costs the still-connected account 25
+        // points. (A cut-off creds.json of a connected account would be "could not check": the engine may be writing it.)
+        SessionFixtures.StripKeysFromCreds(Path.Combine(_dir.Path, "sessions", steady.Id, steady.Generation.ToString()));
         var withFinding = await core.Services.GetRequiredService<FleetHealthReport>().BuildAsync(CancellationToken.None);
         Assert.Equal(75, withFinding.Accounts.Single(a => a.AccountId == steady.Id).Score);
     }

@@ -199,7 +199,7 @@ public sealed class SessionCleanupTests : IDisposable
 
     public static TheoryData<string> Problems() => new()
     {
-        "truncated creds", "empty creds", "missing keys", "creds missing", "corrupt sqlite", "no login store",
+        "truncated creds", "empty creds", "missing keys", "creds missing", "corrupt sqlite",
         "stale lock", "caches", "oversized by caches", "temp files",
     };
 
@@ -269,9 +269,6 @@ public sealed class SessionCleanupTests : IDisposable
                 break;
             case "corrupt sqlite":
                 SessionFixtures.CorruptDatabase(SessionFixtures.Whatsmeow(folder, preKeys: 100, sessions: 40));
-                break;
-            case "no login store":
-                SessionFixtures.ChromiumProfile(folder, withLogin: false);
                 break;
             case "stale lock":
                 SessionFixtures.StaleLock(SessionFixtures.ChromiumProfile(folder));

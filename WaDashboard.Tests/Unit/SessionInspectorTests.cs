@@ -92,7 +92,7 @@ public sealed class SessionInspectorTests : IDisposable
     }
 
     [Fact]
-    public void A_folder_over_the_size_limit_is_reported_with_its_exact_numbers_and_clearing_when_no_cache_would_help()
+    public void A_folder_over_the_size_limit_is_reported_with_its_exact_numbers_and_never_with_clearing_a_working_login()
     {
         var folder = SessionFixtures.Baileys(_storage.Scratch("oversized"));
         SessionFixtures.Write(Path.Combine(folder, "session-bloat.0.json"), SessionFixtures.RandomBytes((int)Limit));
@@ -103,7 +103,7 @@ public sealed class SessionInspectorTests : IDisposable
         Assert.True(inspection.SizeBytes > Limit);
         Assert.Contains(inspection.SizeBytes.ToString("N0", CultureInfo.InvariantCulture) + " bytes", finding.Detail);
         Assert.Contains("1 MB limit", finding.Detail);
-        Assert.Equal(RepairAction.ClearSession, finding.Action);
+        Assert.Equal(RepairAction.None, finding.Action);
         Assert.Equal(SessionVerdict.NeedsAttention, inspection.Verdict);
         Assert.True(inspection.IsValid, "an oversized folder still holds a usable login");
     }
@@ -170,18 +170,23 @@ public sealed class SessionInspectorTests : IDisposable
             Assert.Equal(RepairAction.RemoveStaleLock, finding.Action);
             Assert.Equal(FindingSeverity.Warning, finding.Severity);
             Assert.Equal(new[] { "SingletonCookie", "SingletonLock", "SingletonSocket" }, inspection.StaleLocks.Order(StringComparer.Ordinal));
-            Assert.Contains("is not running", finding.Detail);
+            Assert.Contains("does not run on this host", finding.Detail);
         }
     }
 
     [Fact]
-    public void A_lock_held_by_a_running_browser_is_expected_while_the_session_is_in_use()
+    public void A_lock_held_by_a_running_process_is_never_stale_and_is_reported_when_the_account_is_stopped()
     {
         var folder = SessionFixtures.ChromiumProfile(_storage.Scratch("live-lock"));
         File.CreateSymbolicLink(Path.Combine(folder, "SingletonLock"), $"{Environment.MachineName}-{Environment.ProcessId}");
 
-        Assert.DoesNotContain(_storage.Inspect(folder, inUse: true).Findings, f => f.Kind == FindingKind.StaleLock);
-        Assert.Contains(_storage.Inspect(folder, inUse: false).Findings, f => f.Kind == FindingKind.StaleLock);
+        Assert.Empty(_storage.Inspect(folder, inUse: true).Findings);
+        var stopped = _storage.Inspect(folder, inUse: false);
+        Assert.Empty(stopped.StaleLocks);
+        var held = Assert.Single(stopped.Findings);
+        Assert.Equal(FindingKind.ProfileLocked, held.Kind);
+        Assert.Equal(RepairAction.None, held.Action);
+        Assert.Contains($"process {Environment.ProcessId}", held.Detail);
     }
 
     [Fact]
@@ -201,17 +206,17 @@ public sealed class SessionInspectorTests : IDisposable
     }
 
     [Fact]
-    public void A_Chromium_profile_without_the_WhatsApp_login_store_lacks_a_required_file()
+    public void A_Chromium_profile_without_the_WhatsApp_login_store_holds_no_login_and_is_not_corrupt()
     {
         var folder = SessionFixtures.ChromiumProfile(_storage.Scratch("no-login"), withLogin: false);
 
         var inspection = _storage.Inspect(folder);
 
-        var finding = Assert.Single(inspection.Findings);
-        Assert.Equal(FindingKind.RequiredFileMissing, finding.Kind);
-        Assert.Contains("Default/IndexedDB/https_web.whatsapp.com_0.indexeddb.leveldb", finding.Detail);
-        Assert.Equal(SessionVerdict.Corrupt, inspection.Verdict);
+        Assert.Empty(inspection.Findings);
+        Assert.Equal(SessionVerdict.NoLogin, inspection.Verdict);
         Assert.False(Assert.Single(inspection.RequiredFiles).Present);
+        Assert.Equal(LoginCheckResult.ProvenBroken, inspection.Login.Result);
+        Assert.StartsWith("No login", Assert.Single(inspection.Login.Evidence));
     }
 
     [Fact]
@@ -345,8 +350,12 @@ public sealed class SessionInspectorTests : IDisposable
 
             if (s.Format is SessionFormat.ChromiumProfile or SessionFormat.WhatsmeowSqlite)
             {
-                Assert.True(s.Findings.Any(f => f.Kind == FindingKind.RequiredFileMissing) == s.RequiredFiles.Any(r => !r.Present), context);
+                Assert.True(s.Findings.Any(f => f.Kind == FindingKind.RequiredFileMissing) == (s.LoginPresent && s.RequiredFiles.Any(r => !r.Present)), context);
             }
+
+            // A critical finding (what Clear session answers) is always backed by a login proven broken.
+            Assert.True(!s.Findings.Any(f => f.Severity == FindingSeverity.Critical) || s.Login.IsProvenBroken, context);
+            Assert.True(s.Findings.All(f => f.Action != RepairAction.ClearSession || s.Login.IsProvenBroken), context);
 
             Assert.True(s.Findings.SequenceEqual(SessionFinding.Sort(s.Findings)), context);
         }

@@ -41,14 +41,17 @@ public sealed record SessionDto(
     [property: JsonPropertyName("keyFiles")] IReadOnlyDictionary<string, int> KeyFiles,
     [property: JsonPropertyName("keyFileGrowthPerDay")] IReadOnlyDictionary<string, double> KeyFileGrowthPerDay,
     [property: JsonPropertyName("trimmableMB")] double TrimmableMb,
-    [property: JsonPropertyName("oldGenerations")] IReadOnlyList<int> OldGenerations)
+    [property: JsonPropertyName("oldGenerations")] IReadOnlyList<int> OldGenerations,
+    [property: JsonPropertyName("loginCheck")] string LoginCheck,
+    [property: JsonPropertyName("loginEvidence")] IReadOnlyList<string> LoginEvidence)
 {
     public static SessionDto From(AccountDiagnosis diagnosis)
     {
         var s = diagnosis.Session;
         return new SessionDto(s.Exists, s.IsValid, s.SizeMB, s.Folder, ValidationDetailsDto.From(s), s.Verdict.ToString(), s.Format.ToString(),
             diagnosis.Account.Generation, s.FileCount, s.KeyFileCounts, s.KeyFileGrowthPerDay,
-            Math.Round(s.TrimmableBytes / (double)SessionStorageOptions.BytesPerMegabyte, 2), diagnosis.OldGenerations.Select(o => o.Generation).ToList());
+            Math.Round(s.TrimmableBytes / (double)SessionStorageOptions.BytesPerMegabyte, 2), diagnosis.OldGenerations.Select(o => o.Generation).ToList(),
+            diagnosis.Login.Name, diagnosis.Login.Evidence);
     }
 }
 
@@ -71,7 +74,8 @@ public sealed record ValidationDetailsDto(
             new("fileCount", !s.OverFileLimit, $"{s.FileCount} of at most {s.MaxFileCount} files."),
             new("requiredFiles", s.Exists && missing.Count == 0 && s.RequiredFiles.Count > 0,
                 s.RequiredFiles.Count == 0 ? "No recognised format, so no required files to check." : missing.Count == 0 ? "All present." : "Missing: " + string.Join(", ", missing)),
-            new("login", s.LoginPresent, s.LoginPresent ? "A linked login is present." : "No linked login."),
+            new("login", s.LoginPresent, s.LoginPresent ? "A linked login is present." : s.Verdict == SessionVerdict.Unchecked ? "Could not be checked." : "No linked login."),
+            new("loginProofs", s.Login.Result != LoginCheckResult.ProvenBroken, s.Login.Summary),
             new("integrity", critical.Count == 0, critical.Count == 0 ? "No corruption found." : string.Join(" ", critical.Select(p => $"{p.Title}: {p.Detail}"))),
         };
         return new ValidationDetailsDto(rules, s.Findings.Where(f => f.Severity != FindingSeverity.Info).Select(f => $"{f.Title}: {f.Detail}").ToList(),
@@ -138,16 +142,25 @@ public sealed record FleetDiagnosticsDto(
     [property: JsonPropertyName("warnings")] int Warnings,
     [property: JsonPropertyName("info")] int Info,
     [property: JsonPropertyName("sessionsMB")] double SessionsMb,
-    [property: JsonPropertyName("findings")] IReadOnlyList<FindingDto> Findings)
+    [property: JsonPropertyName("findings")] IReadOnlyList<FindingDto> Findings,
+    [property: JsonPropertyName("loginChecks")] IReadOnlyList<LoginCheckDto> LoginChecks)
 {
     public static FleetDiagnosticsDto From(FleetDiagnosis fleet)
     {
         var findings = fleet.Findings;
         return new(fleet.At, fleet.Accounts.Count, findings.Count(f => f.Severity == FindingSeverity.Critical), findings.Count(f => f.Severity == FindingSeverity.Warning),
             findings.Count(f => f.Severity == FindingSeverity.Info), Math.Round(fleet.SessionBytes / (double)SessionStorageOptions.BytesPerMegabyte, 2),
-            findings.Select(FindingDto.From).ToList());
+            findings.Select(FindingDto.From).ToList(),
+            fleet.Accounts.Select(a => new LoginCheckDto(a.Account.Id, a.Account.Name, a.Login.Name, a.Login.Evidence)).ToList());
     }
 }
+
+/// <summary>One account's login check in the fleet's diagnostics: proven-good, proven-broken or unknown, with the evidence.</summary>
+public sealed record LoginCheckDto(
+    [property: JsonPropertyName("accountId")] string AccountId,
+    [property: JsonPropertyName("accountName")] string AccountName,
+    [property: JsonPropertyName("loginCheck")] string LoginCheck,
+    [property: JsonPropertyName("evidence")] IReadOnlyList<string> Evidence);
 
 public sealed record ActionResponse(
     [property: JsonPropertyName("success")] bool Success,

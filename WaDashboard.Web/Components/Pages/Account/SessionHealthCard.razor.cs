@@ -31,6 +31,7 @@ public partial class SessionHealthCard
         SessionVerdict.NeedsAttention => "Valid, needs tidying",
         SessionVerdict.Corrupt => "Corrupt",
         SessionVerdict.NoLogin => "No login",
+        SessionVerdict.Unchecked => "Could not be checked",
         _ => "No session",
     };
 

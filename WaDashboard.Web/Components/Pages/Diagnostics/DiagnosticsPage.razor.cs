@@ -209,8 +209,9 @@ public partial class DiagnosticsPage
     private static string VerdictText(SessionVerdict verdict) => verdict switch
     {
         SessionVerdict.Missing => "No session folder (or an empty one)",
-        SessionVerdict.Corrupt => "Corrupt: the login cannot be used as it is",
+        SessionVerdict.Corrupt => "Corrupt: the login is proven broken",
         SessionVerdict.NoLogin => "Readable, but holds no linked login",
+        SessionVerdict.Unchecked => "Could not be checked; nothing was changed",
         SessionVerdict.NeedsAttention => "Valid; needs tidying",
         _ => "Valid",
     };
