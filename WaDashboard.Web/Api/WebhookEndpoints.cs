@@ -23,6 +23,7 @@ public static class WebhookEndpoints
             if (verdict != WebhookVerdict.Accepted)
             {
                 logger.LogWarning("Refused a webhook for {Engine}: {Verdict}", engine, verdict);
+                request.HttpContext.RequestServices.GetService<Core.Telemetry.WaDashboardMetrics>()?.WebhookRefused(verdict.ToString());
             }
             else if (workers.Find(engine)?.Gateway is not { } gateway)
             {

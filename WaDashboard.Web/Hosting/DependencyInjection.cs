@@ -3,6 +3,7 @@ using Radzen;
 using WaDashboard.Web.Api;
 using WaDashboard.Web.Components;
 using WaDashboard.Web.Components.Shared;
+using WaDashboard.Web.Observability;
 using WaDashboard.Web.Security;
 
 namespace WaDashboard.Web.Hosting;
@@ -20,6 +21,7 @@ public static class DependencyInjection
         services.AddSingleton<QrCodeRenderer>();
         services.AddHealthChecks().AddCheck<FleetHealthCheck>("fleet");
         services.AddHostedService<StartupBanner>();
+        services.AddWaDashboardObservability(configuration);
         return services;
     }
 
@@ -30,6 +32,7 @@ public static class DependencyInjection
             app.UseExceptionHandler("/error", createScopeForErrors: true);
         }
 
+        app.UseWaDashboardObservability();
         app.UseSecurityHeaders();
         app.UseStatusCodePages();
         app.UseStaticFiles();
