@@ -21,7 +21,7 @@ public static class ApiDocument
 {
     public const string DocumentName = "v1";
     public const string DocumentPath = "/openapi/v1.json";
-    public const string ReferencePath = "/api-reference";
+    public const string ReferencePath = "/scalar";
     public const string ApiKeyScheme = "ApiKey";
     public const string CookieScheme = "Cookie";
 
