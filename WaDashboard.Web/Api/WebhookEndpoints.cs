@@ -52,7 +52,7 @@ public static class WebhookEndpoints
                     _ => "This webhook id was already received.",
                 }),
             };
-        });
+        }).WithTags("Webhooks");
         return app;
     }
 }

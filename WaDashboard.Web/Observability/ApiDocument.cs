@@ -105,6 +105,7 @@ public static class ApiDocument
                 .DisableTelemetry()
                 .DisableAgent()
                 .DisableMcp()
+                .HideDeveloperTools()
                 .AddPreferredSecuritySchemes(ApiKeyScheme))
             .RequireAuthorization();
     }
