@@ -33,7 +33,7 @@ public static class ObservabilityRegistration
                     .AddPrometheusExporter();
                 if (otlp.Enabled)
                 {
-                    metrics.AddOtlpExporter(exporter => Configure(exporter, otlp));
+                    metrics.AddOtlpExporter(exporter => Configure(exporter, otlp, "v1/metrics"));
                 }
             });
         if (otlp.Enabled)
@@ -43,7 +43,7 @@ public static class ObservabilityRegistration
                 .AddAspNetCoreInstrumentation(aspnet => aspnet.Filter = http => !http.Request.Path.StartsWithSegments("/_blazor")
                     && !http.Request.Path.StartsWithSegments("/healthz"))
                 .AddHttpClientInstrumentation()
-                .AddOtlpExporter(exporter => Configure(exporter, otlp)));
+                .AddOtlpExporter(exporter => Configure(exporter, otlp, "v1/traces")));
         }
 
         services.AddApiDocument();
@@ -68,9 +68,22 @@ public static class ObservabilityRegistration
         return app;
     }
 
-    private static void Configure(OtlpExporterOptions exporter, OtlpOptions otlp)
+    /// <summary>
+    /// One collector for both signals. Over gRPC the endpoint is the collector; over HTTP each signal has its path, which
+    /// the exporter does not add to an endpoint set in code (only to one from OTEL_EXPORTER_OTLP_ENDPOINT).
+    /// </summary>
+    private static void Configure(OtlpExporterOptions exporter, OtlpOptions otlp, string signalPath)
     {
-        exporter.Endpoint = new Uri(otlp.Endpoint);
-        exporter.Protocol = otlp.Protocol == "http/protobuf" ? OtlpExportProtocol.HttpProtobuf : OtlpExportProtocol.Grpc;
+        var endpoint = new Uri(otlp.Endpoint);
+        if (otlp.Protocol == "http/protobuf")
+        {
+            exporter.Protocol = OtlpExportProtocol.HttpProtobuf;
+            exporter.Endpoint = new Uri(new Uri(endpoint.ToString().TrimEnd('/') + "/"), signalPath);
+        }
+        else
+        {
+            exporter.Protocol = OtlpExportProtocol.Grpc;
+            exporter.Endpoint = endpoint;
+        }
     }
 }
