@@ -111,6 +111,9 @@ public sealed class AccountSupervisor
 
     private async Task RunAsync(CancellationToken stopping)
     {
+        // The loop outlives whatever created the supervisor (an add-account request): its spans join the trace of each
+        // input's sender, never the creator's.
+        Activity.Current = null;
         try
         {
             await foreach (var envelope in _queue.Reader.ReadAllAsync(CancellationToken.None))
