@@ -222,9 +222,9 @@ public sealed class ApiContractTests(ContractAppFactory factory) : IClassFixture
                     }
 
                     var url = route.Replace("{phone}", values.Phone).Replace("{id}", values.Id).Replace("{workerId}", who == "admin" ? "simulator" : "nope")
-                        .Replace("{name}", "left-behind").Replace("{generation}", "1").Replace("{backupId}", "not-a-backup").Replace("{engine}", "waha");
+                        .Replace("{name}", "left-behind").Replace("{generation}", "1").Replace("{backupId}", "not-a-backup").Replace("{engine}", "waha").Replace("{email}", "someone%40example.test");
                     using var request = new HttpRequestMessage(new HttpMethod(method), url);
-                    if (method is "POST")
+                    if (method is "POST" or "PUT")
                     {
                         request.Content = new StringContent(values.Id == "abc" ? "{not json" : "{}", Encoding.UTF8, "application/json");
                     }

@@ -122,8 +122,8 @@ public sealed class ScrapedFleet : IAsyncLifetime
 
         await api.WaitForStatusAsync(Uri.EscapeDataString(PhoneC), "LoggedOut");
 
-        // An unsigned webhook.
-        using (var webhook = await Client(null).PostAsync("api/webhooks/waha", JsonContent.Create(new { id = "evt-1", timestamp = 0 })))
+        // An unsigned webhook, in the name of a configured server.
+        using (var webhook = await Client(null).PostAsync("api/webhooks/waha-down", JsonContent.Create(new { id = "evt-1", timestamp = 0 })))
         {
             Assert.Equal(HttpStatusCode.Unauthorized, webhook.StatusCode);
         }

@@ -74,9 +74,16 @@ public static class ApiContract
         ["GET /api/gateways"] = [Ok<IReadOnlyList<WorkerDto>>()],
         ["GET /api/gateways/{workerId}/sessions"] = [Ok<IReadOnlyList<ServerSessionDto>>(), Problem(404), Problem(502)],
         ["DELETE /api/gateways/{workerId}/sessions/{name}"] = [Ok<SessionRemoved>(), Problem(409)],
-        ["POST /api/webhooks/{engine}"] = [Status<WebhookAccepted>(202), Problem(400), Problem(401), Problem(404)],
+        ["POST /api/webhooks/{engine}"] = [Status<WebhookAccepted>(202), Ok<WebhookDuplicate>(), Problem(400), Problem(401), Problem(404)],
 
         ["GET /api/diagnostics/process"] = [Ok<ProcessDiagnostics>()],
+
+        // The user endpoints decide who may act themselves (an admin, or the user for their own sessions): 403 is theirs.
+        ["POST /api/users/{email}/sign-out-everywhere"] = [Ok<UserMessage>(), Problem(403), Problem(404)],
+        ["PUT /api/users/{email}/role"] = [Ok<UserMessage>(), Problem(400), Problem(403), Problem(404), Problem(409)],
+        ["POST /api/users/{email}/disable"] = [Ok<UserMessage>(), Problem(403), Problem(404), Problem(409)],
+        ["POST /api/users/{email}/enable"] = [Ok<UserMessage>(), Problem(403), Problem(404), Problem(409)],
+        ["POST /api/me/password"] = [Ok<UserMessage>(), Problem(400), Problem(403)],
 
         ["POST /api/simulator/accounts/{phone}/scan"] = [Ok<SimulatorActionResponse>(), Problem(409)],
         ["POST /api/simulator/accounts/{phone}/faults"] = [Ok<SimulatorActionResponse>(), Problem(400), Problem(409)],
@@ -125,6 +132,12 @@ public sealed record SessionRemoved(bool Removed, string Message);
 
 /// <summary>202 of POST /api/webhooks/{engine}.</summary>
 public sealed record WebhookAccepted(bool Accepted);
+
+/// <summary>200 of POST /api/webhooks/{engine} for a webhook already handled (a gateway's redelivery).</summary>
+public sealed record WebhookDuplicate(bool Accepted, bool Duplicate);
+
+/// <summary>200 of the user endpoints.</summary>
+public sealed record UserMessage(string Message);
 
 /// <summary>200 of the simulator's scan and faults.</summary>
 public sealed record SimulatorActionResponse(bool Success, string Message);
