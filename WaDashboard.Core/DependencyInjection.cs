@@ -11,6 +11,7 @@ using WaDashboard.Core.Persistence;
 using WaDashboard.Core.Reconnect;
 using WaDashboard.Core.Sessions;
 using WaDashboard.Core.Storage;
+using WaDashboard.Core.Telemetry;
 
 namespace WaDashboard.Core;
 
@@ -27,6 +28,7 @@ public static class DependencyInjection
         services.AddSupervision(configuration);
         services.AddMessaging(configuration);
         services.AddSessionHealth(configuration);
+        services.AddWaDashboardTelemetry(configuration);
         return services;
     }
 

@@ -1,7 +1,16 @@
 namespace WaDashboard.Core.Engines;
 
 /// <summary>An event from an engine about one account's session of one generation.</summary>
-public abstract record EngineEvent(string AccountId, int Generation);
+public abstract record EngineEvent(string AccountId, int Generation)
+{
+    /// <summary>The trace the event was raised in (a webhook's request), so that its handling joins that trace. Not part of equality.</summary>
+    public System.Diagnostics.ActivityContext RaisedIn { get; init; } = System.Diagnostics.Activity.Current?.Context ?? default;
+
+    public virtual bool Equals(EngineEvent? other) =>
+        other is not null && EqualityContract == other.EqualityContract && AccountId == other.AccountId && Generation == other.Generation;
+
+    public override int GetHashCode() => HashCode.Combine(EqualityContract, AccountId, Generation);
+}
 
 public sealed record QrIssued(string AccountId, int Generation, string Value, DateTimeOffset ExpiresAt, int Index, int Total)
     : EngineEvent(AccountId, Generation);

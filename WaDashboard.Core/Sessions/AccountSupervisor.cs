@@ -1,3 +1,4 @@
+using System.Diagnostics;
 using System.Threading.Channels;
 using Microsoft.Extensions.Logging;
 using WaDashboard.Core.Accounts;
@@ -5,6 +6,7 @@ using WaDashboard.Core.Engines;
 using WaDashboard.Core.Persistence;
 using WaDashboard.Core.Reconnect;
 using WaDashboard.Core.Storage;
+using WaDashboard.Core.Telemetry;
 
 namespace WaDashboard.Core.Sessions;
 
@@ -21,7 +23,8 @@ public sealed record SupervisorServices(
     TimeProvider Time,
     ReconnectOptions Reconnect,
     SupervisionOptions Supervision,
-    ILogger Logger);
+    ILogger Logger,
+    Telemetry.WaDashboardMetrics? Metrics = null);
 
 /// <summary>
 /// Owns one account: a single reader over a bounded queue of commands, engine events and deadlines, so a click,
@@ -30,7 +33,8 @@ public sealed record SupervisorServices(
 /// </summary>
 public sealed class AccountSupervisor
 {
-    private sealed record Envelope(SupervisorInput Input, TaskCompletionSource<CommandResult>? Reply);
+    /// <param name="Trace">The trace of whoever sent the input (a request, a click, a webhook), continued by the loop.</param>
+    private sealed record Envelope(SupervisorInput Input, TaskCompletionSource<CommandResult>? Reply, ActivityContext Trace = default);
 
     /// <summary>The connect gate gave this supervisor a slot for the start with this token.</summary>
     private sealed record ConnectSlotGranted(long Token) : SupervisorInput;
@@ -70,7 +74,7 @@ public sealed class AccountSupervisor
     public async Task<CommandResult> SendAsync(SessionCommand command, CancellationToken cancellationToken)
     {
         var reply = new TaskCompletionSource<CommandResult>(TaskCreationOptions.RunContinuationsAsynchronously);
-        if (!await TryWriteAsync(new Envelope(command, reply), cancellationToken))
+        if (!await TryWriteAsync(new Envelope(command, reply, WaDashboardActivities.CurrentContext), cancellationToken))
         {
             return new CommandResult(CommandOutcome.Refused, "This account is being removed.");
         }
@@ -79,7 +83,11 @@ public sealed class AccountSupervisor
     }
 
     public async ValueTask PostAsync(SupervisorInput input, CancellationToken cancellationToken) =>
-        await TryWriteAsync(new Envelope(input, null), cancellationToken);
+        await TryWriteAsync(new Envelope(input, null, TraceOf(input)), cancellationToken);
+
+    /// <summary>An engine event continues the trace it was raised in (its webhook); anything else the caller's.</summary>
+    private static ActivityContext TraceOf(SupervisorInput input) =>
+        input is EngineEventInput { Event.RaisedIn: var raised } && raised != default ? raised : WaDashboardActivities.CurrentContext;
 
     private async ValueTask<bool> TryWriteAsync(Envelope envelope, CancellationToken cancellationToken)
     {
@@ -103,11 +111,15 @@ public sealed class AccountSupervisor
 
     private async Task RunAsync(CancellationToken stopping)
     {
+        // The loop outlives whatever created the supervisor (an add-account request): its spans join the trace of each
+        // input's sender, never the creator's.
+        Activity.Current = null;
         try
         {
             await foreach (var envelope in _queue.Reader.ReadAllAsync(CancellationToken.None))
             {
                 CommandResult? result = null;
+                using var activity = WaDashboardActivities.Start("supervisor " + InputName(envelope.Input), envelope.Trace, _state.Id);
                 try
                 {
                     result = await ProcessAsync(envelope.Input, stopping, depth: 0);
@@ -243,7 +255,12 @@ public sealed class AccountSupervisor
             var entry = TimelineFor(previous, next, transition.Observed, now);
             if (entry is not null || PersistedFieldsDiffer(previous, next))
             {
-                await services.Store.SaveAsync(next, entry, stopping);
+                using (WaDashboardActivities.StartChild("database save account", next.Id))
+                {
+                    await (services.Metrics is { } timed
+                        ? timed.TimeWriteAsync("accounts", () => services.Store.SaveAsync(next, entry, stopping))
+                        : services.Store.SaveAsync(next, entry, stopping));
+                }
             }
 
             Volatile.Write(ref _state, next);
@@ -252,7 +269,16 @@ public sealed class AccountSupervisor
                 LogChange(previous, next, transition.Observed);
             }
 
-            services.Events.Publish(new AccountChanged(next));
+            services.Metrics?.Transitioned(previous, next, TransitionSignals.Of(previous, next, transition.Observed?.Reason, transition.Observed?.RawCode), now);
+            using (WaDashboardActivities.StartChild("publish account changed", next.Id))
+            {
+                services.Events.Publish(new AccountChanged(next));
+            }
+        }
+
+        if (input is EngineEventInput engineInput)
+        {
+            services.Metrics?.EngineEvent(engineInput.Event);
         }
 
         var result = transition.Result;
@@ -293,6 +319,7 @@ public sealed class AccountSupervisor
     {
         var s = _services;
         var id = _state.Id;
+        using var activity = WaDashboardActivities.StartChild("effect " + effect.GetType().Name, id);
         switch (effect)
         {
             case StartEngine start:
@@ -366,6 +393,9 @@ public sealed class AccountSupervisor
 
         return (null, null);
     }
+
+    private static string InputName(SupervisorInput input) =>
+        input is EngineEventInput engineEvent ? "engine event " + engineEvent.Event.GetType().Name : input.GetType().Name;
 
     private void ReleaseSlotUnlessStarting()
     {

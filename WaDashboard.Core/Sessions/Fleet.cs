@@ -52,10 +52,11 @@ public sealed class Fleet
         TimeProvider time,
         IOptions<ReconnectOptions> reconnect,
         IOptions<SupervisionOptions> supervision,
-        ILogger<Fleet> logger)
+        ILogger<Fleet> logger,
+        Telemetry.WaDashboardMetrics? metrics = null)
     {
         _logger = logger;
-        _services = new SupervisorServices(engine, workers, store, events, deadlines, gate, folders, repairs, time, reconnect.Value, supervision.Value, logger);
+        _services = new SupervisorServices(engine, workers, store, events, deadlines, gate, folders, repairs, time, reconnect.Value, supervision.Value, logger, metrics);
         events.Subscribe(e =>
         {
             if (e is AccountChanged or AccountRemoved)

@@ -14,6 +14,10 @@ public sealed class AnonymousCrawlerTests : IClassFixture<WebAppFactory>
     private static readonly HashSet<string> Public = new(StringComparer.OrdinalIgnoreCase)
     {
         "/healthz",                 // liveness and readiness probes
+        "/healthz/live",            // liveness, the ASP.NET Core way
+        "/healthz/ready",           // readiness: the database and each gateway server
+        "/metrics",                 // checks the Admin role or the metrics key itself (MetricsScrapeTests)
+        "/scalar/scalar.js", "/scalar/scalar.aspnetcore.js", "/scalar/favicon.svg", // the reference page's public script bundle and icon
         "/account/login",           // signing in
         "/account/setup",           // the one-time first-admin link (checks its own token)
         "/account/denied",          // the "not allowed" page

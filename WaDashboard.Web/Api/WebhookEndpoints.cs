@@ -45,6 +45,7 @@ public static class WebhookEndpoints
             else
             {
                 logger.LogWarning("Refused a webhook for {Engine}: {Verdict}", engine, verdict);
+                request.HttpContext.RequestServices.GetService<Core.Telemetry.WaDashboardMetrics>()?.WebhookRefused(verdict.ToString());
             }
 
             return verdict switch
@@ -62,7 +63,7 @@ public static class WebhookEndpoints
                     _ => "This webhook id was already received.",
                 }),
             };
-        });
+        }).WithTags("Webhooks");
         return app;
     }
 }

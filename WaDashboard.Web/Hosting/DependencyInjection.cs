@@ -3,6 +3,7 @@ using Radzen;
 using WaDashboard.Web.Api;
 using WaDashboard.Web.Components;
 using WaDashboard.Web.Components.Shared;
+using WaDashboard.Web.Observability;
 using WaDashboard.Web.Security;
 
 namespace WaDashboard.Web.Hosting;
@@ -37,6 +38,7 @@ public static class DependencyInjection
         services.AddSingleton<QrCodeRenderer>();
         services.AddHealthChecks().AddCheck<FleetHealthCheck>("fleet");
         services.AddHostedService<StartupBanner>();
+        services.AddWaDashboardObservability(configuration);
         return services;
     }
 
@@ -49,6 +51,7 @@ public static class DependencyInjection
             app.UseExceptionHandler();
         }
 
+        app.UseWaDashboardObservability();
         app.UseSecurityHeaders();
         app.UseStatusCodePages();
         app.UseStaticFiles();

@@ -26,6 +26,7 @@ public sealed class OperatorActions(Fleet fleet, AuditLog audit, IAuthorizationS
             return new CommandResult(CommandOutcome.Refused, ViewOnly);
         }
 
+        using var activity = Core.Telemetry.WaDashboardActivities.StartChild("operator " + ActionName(command), accountId);
         var result = await RefusedByGatewayAsync(accountId, command, cancellationToken) ?? await fleet.SendAsync(accountId, command, cancellationToken);
         await audit.RecordAsync(Actor(user), ActionName(command), accountId, $"{result.Outcome}: {result.Message}", cancellationToken);
         return result;
