@@ -76,6 +76,9 @@ public static class DependencyInjection
             options.UseSqlite(connectionString).AddInterceptors(new SqliteConnectionSettings(busyTimeout: TimeSpan.FromSeconds(5)));
         });
         services.AddHostedService<DatabaseInitializer>();
+        services.AddSingleton<DatabaseHealth>();
+        services.AddSingleton<DatabaseProbe>();
+        services.AddHostedService(sp => sp.GetRequiredService<DatabaseProbe>());
         services.AddSingleton<Audit.AuditLog>();
         services.AddSingleton<EfAccountStore>();
         services.AddSingleton<SessionSnapshotStore>();
@@ -184,6 +187,7 @@ public static class DependencyInjection
         services.AddSingleton<Health.AlertWebhook>();
         services.AddHostedService(sp => sp.GetRequiredService<Health.AlertWebhook>());
         services.AddHostedService(sp => sp.GetRequiredService<Health.AlertCenter>());
+        services.AddHostedService<Health.DatabaseAlerts>();
         services.AddSingleton<DeadlineScheduler>();
         services.AddSingleton<Fleet>();
         services.AddHostedService<FleetHost>();

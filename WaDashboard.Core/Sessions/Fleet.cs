@@ -200,6 +200,11 @@ public sealed class Fleet
             throw new AccountValidationException("name", $"The name is {trimmedName.Length} characters long; at most {MaxNameLength} are allowed.");
         }
 
+        if (DisplayText.Problem(trimmedName) is { } unsafeName)
+        {
+            throw new AccountValidationException("name", unsafeName);
+        }
+
         if (!PhoneNumber.TryParse(phoneInput, out var phone, out var error))
         {
             throw new AccountValidationException("phone", error);

@@ -289,7 +289,7 @@ public static class SessionTransitions
                 {
                     SessionLinked = true,
                     LinkedJid = connected.Jid,
-                    PushName = connected.PushName,
+                    PushName = connected.PushName is { } pushName ? DisplayText.Neutralise(pushName) : null,
                     ReconnectAttempt = 0,
                     FailingSince = null,
                     AutoReconnectPaused = false,
