@@ -46,7 +46,7 @@ public sealed class WebhookSignatureVerifier
         this.options = options;
         this.time = time;
         this.replayLog = replayLog;
-        if (replayLog is not null && !string.IsNullOrEmpty(options.Value.Webhooks.Secret))
+        if (replayLog is not null) // gateway servers may sign with their own keys while Security:Webhooks:Secret is empty
         {
             var tolerance = options.Value.Webhooks.Tolerance;
             foreach (var (id, at) in replayLog.Load(time.GetUtcNow() - tolerance - tolerance))
