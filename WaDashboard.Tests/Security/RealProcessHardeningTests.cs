@@ -171,20 +171,22 @@ public sealed partial class RealProcessHardeningTests
     }
 
     [Fact]
-    public async Task A_signed_webhook_is_known_as_a_replay_after_a_restart_inside_its_window()
+    public async Task A_signed_webhook_is_refused_as_a_replay_after_a_restart_inside_its_window()
     {
         var secret = Convert.ToHexString(System.Security.Cryptography.RandomNumberGenerator.GetBytes(24));
+        // A configured gateway server (never reached here): webhooks are received for configured servers only.
         await using var app = await AppProcess.StartAsync(new Dictionary<string, string>
         {
             ["Security__Webhooks__Secret"] = secret,
             ["Gateways__Servers__0__Id"] = "waha-1",
             ["Gateways__Servers__0__Url"] = "http://127.0.0.1:9",
+            ["Gateways__Servers__0__ApiKey"] = Convert.ToHexString(System.Security.Cryptography.RandomNumberGenerator.GetBytes(16)),
             ["Gateways__Servers__0__Capacity"] = "5",
+            ["Gateways__Servers__0__WebhookSecret"] = secret,
+            ["Gateways__ReconcileInterval"] = "00:10:00",
         });
         var body = Encoding.UTF8.GetBytes(JsonSerializer.Serialize(new { id = "evt_" + Guid.NewGuid().ToString("N"), timestamp = DateTimeOffset.UtcNow.ToUnixTimeMilliseconds(), @event = "session.status" }));
-        // The server's own key, derived from the shared secret for it alone.
-        var key = new Core.Engines.Gateways.GatewayOptions { WebhookSecret = secret }.WebhookSecretFor(new Core.Engines.Gateways.GatewayServerOptions { Id = "waha-1" });
-        var signature = WebhookSignatureVerifier.Sign(body, key);
+        var signature = WebhookSignatureVerifier.Sign(body, secret);
 
         async Task<string> DeliverAsync()
         {
@@ -197,11 +199,13 @@ public sealed partial class RealProcessHardeningTests
             return $"{(int)response.StatusCode} {await response.Content.ReadAsStringAsync()}";
         }
 
+        // Accepted once; a redelivery of the same id is answered as already handled (WAHA retries until it gets a 2xx)
+        // and is not acted on again — before a restart as after each of three.
         var first = await DeliverAsync();
         Assert.StartsWith("202", first);
+        Assert.DoesNotContain("duplicate", first);
         for (var restart = 0; restart < 3; restart++)
         {
-            // Known after a restart: acknowledged as a repeat (WAHA redelivers what got no 2xx), never handled again.
             Assert.Equal(0, await app.RestartAsync());
             var replay = await DeliverAsync();
             Assert.StartsWith("200", replay);
