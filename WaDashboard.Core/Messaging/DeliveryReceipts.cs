@@ -38,15 +38,35 @@ public sealed class DeliveryReceipts(IOutboxStore store, FleetEvents events, Tim
         _ => false,
     };
 
-    protected override async Task ExecuteAsync(CancellationToken stoppingToken)
+    private IDisposable? _subscription;
+
+    /// <summary>Subscribes before the host goes on, so no receipt published after start is missed.</summary>
+    public override Task StartAsync(CancellationToken cancellationToken)
     {
-        using var subscription = events.Subscribe(e =>
+        _subscription = events.Subscribe(e =>
         {
             if (e is MessageAckObserved observed && StatusOf(observed.Ack.Ack) is not null)
             {
                 _receipts.Writer.TryWrite(observed.Ack);
             }
         });
+        return base.StartAsync(cancellationToken);
+    }
+
+    public override async Task StopAsync(CancellationToken cancellationToken)
+    {
+        _subscription?.Dispose();
+        await base.StopAsync(cancellationToken);
+    }
+
+    public override void Dispose()
+    {
+        _subscription?.Dispose();
+        base.Dispose();
+    }
+
+    protected override async Task ExecuteAsync(CancellationToken stoppingToken)
+    {
         try
         {
             await foreach (var receipt in _receipts.Reader.ReadAllAsync(stoppingToken))
