@@ -34,7 +34,7 @@ public sealed class AccountsOverviewTests : EndToEndTest
         ];
         foreach (var (account, status, label) in expected)
         {
-            await Expect(accounts.Row(account.Id)).ToHaveAttributeAsync("data-phone", account.Phone);
+            await Expect(accounts.RowMarker(account.Id)).ToHaveAttributeAsync("data-phone", account.Phone);
             await Expect(accounts.StatusBadge(account.Id)).ToHaveAttributeAsync("data-status", status);
             await Expect(accounts.StatusBadge(account.Id)).ToHaveTextAsync(label);
         }
@@ -42,6 +42,12 @@ public sealed class AccountsOverviewTests : EndToEndTest
         await Expect(accounts.SummaryCount("total")).ToHaveTextAsync("4");
         await Expect(accounts.SummaryCount("connected")).ToHaveTextAsync("1");
         await Expect(accounts.SummaryCount("needs-you")).ToHaveTextAsync("3");
+
+        // The grid fits the 1280 px window beside the navigation: nothing scrolls sideways, neither the page nor the grid.
+        Assert.Equal(1280, accounts.Page.ViewportSize?.Width);
+        var overflow = await accounts.Page.EvaluateAsync<int[]>(
+            "() => { const g = document.querySelector('#accounts-grid .mud-table-container'); const d = document.documentElement; return [d.scrollWidth - d.clientWidth, g.scrollWidth - g.clientWidth]; }");
+        Assert.Equal([0, 0], overflow);
 
         if (Environment.GetEnvironmentVariable(ScreenshotVariable) is { Length: > 0 } path)
         {

@@ -2,6 +2,7 @@ using MudBlazor.Services;
 using Radzen;
 using WaDashboard.Web.Api;
 using WaDashboard.Web.Components;
+using WaDashboard.Web.Components.Layout;
 using WaDashboard.Web.Components.Shared;
 using WaDashboard.Web.Security;
 
@@ -15,6 +16,7 @@ public static class DependencyInjection
         services.AddRazorComponents().AddInteractiveServerComponents();
         services.AddRadzenComponents();
         services.AddMudServices();
+        services.AddThemePreference();
         services.AddProblemDetails();
         services.ConfigureHttpJsonOptions(json => json.SerializerOptions.Converters.Add(new System.Text.Json.Serialization.JsonStringEnumConverter()));
         services.AddSingleton<QrCodeRenderer>();
