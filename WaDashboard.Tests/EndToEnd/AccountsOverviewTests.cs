@@ -56,4 +56,30 @@ public sealed class AccountsOverviewTests : EndToEndTest
             await accounts.Page.ScreenshotAsync(new() { Path = Path.GetFullPath(path) });
         }
     });
+
+    [Fact]
+    public Task ManyAccounts_TheGridHoldsOnlyTheRowsInView_AndScrollingBringsTheLastOnes() => RunAsync(async () =>
+    {
+        const int count = 150;
+        var added = new List<ApiAccount>();
+        for (var i = 0; i < count; i++)
+        {
+            added.Add(await App.Api.AddAccountAsync($"Branch {i:000}", $"+97250800{i:0000}"));
+        }
+
+        var accounts = new AccountsScreen(await Browser.OpenAsync(App.BaseUrl, AccountsScreen.InteractiveSelector));
+        await Expect(accounts.SummaryCount("total")).ToHaveTextAsync($"{count}");
+        await Expect(accounts.Row(added[0].Id)).ToBeVisibleAsync();
+        var rows = accounts.Page.Locator("#accounts-grid tr:has(.wa-row)");
+        var shown = await rows.CountAsync();
+        Assert.InRange(shown, 5, 40);
+        Assert.Equal(0, await accounts.Row(added[^1].Id).CountAsync());
+
+        // Scrolled to the end, the grid renders the last accounts instead of the first: still only the rows in view.
+        await accounts.Page.EvaluateAsync("() => { const g = document.querySelector('#accounts-grid .mud-table-container'); g.scrollTop = g.scrollHeight; }");
+        await Expect(accounts.Row(added[^1].Id)).ToBeVisibleAsync();
+        await Expect(accounts.Row(added[0].Id)).ToHaveCountAsync(0);
+        Assert.InRange(await rows.CountAsync(), 5, 40);
+        await Expect(accounts.StatusBadge(added[^1].Id)).ToHaveAttributeAsync("data-status", "New");
+    });
 }
