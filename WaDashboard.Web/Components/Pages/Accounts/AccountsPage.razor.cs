@@ -18,9 +18,6 @@ public partial class AccountsPage
     /// <summary>Dense rows with two lines of text; the virtualizer's estimate of one row's height, in pixels.</summary>
     private const float RowHeight = 57;
 
-    /// <summary>The grid scrolls inside the page: the rest of the window, but never less than a few rows.</summary>
-    private const string GridHeight = "max(20rem, calc(100vh - 17rem))";
-
     private static readonly string[] StatusFilters =
         [AllStatuses, NeedsYou, .. Enum.GetNames<AccountStatus>()];
 
