@@ -76,6 +76,9 @@ public static class DependencyInjection
             options.UseSqlite(connectionString).AddInterceptors(new SqliteConnectionSettings(busyTimeout: TimeSpan.FromSeconds(5)));
         });
         services.AddHostedService<DatabaseInitializer>();
+        services.AddSingleton<DatabaseHealth>();
+        services.AddSingleton<DatabaseProbe>();
+        services.AddHostedService(sp => sp.GetRequiredService<DatabaseProbe>());
         services.AddSingleton<Audit.AuditLog>();
         services.AddSingleton<EfAccountStore>();
         services.AddSingleton<SessionSnapshotStore>();
@@ -136,8 +139,13 @@ public static class DependencyInjection
                 "Every Gateways:Servers:N:Id must be different.")
             .Validate(o => !o.Servers.Any(s => string.Equals(s.Id, Engines.Workers.EngineWorker.SimulatorId, StringComparison.OrdinalIgnoreCase)),
                 "A gateway server cannot be called 'simulator'; choose another Gateways:Servers:N:Id.")
-            .Validate(o => string.IsNullOrWhiteSpace(o.WebhookBaseUrl) || !string.IsNullOrWhiteSpace(o.WebhookSecret),
-                "Gateways:WebhookBaseUrl is set, so the gateways need a key to sign their webhooks: set Security:Webhooks:Secret (or Gateways:WebhookSecret).")
+            .Validate(o => string.IsNullOrWhiteSpace(o.WebhookBaseUrl) || !string.IsNullOrWhiteSpace(o.WebhookSecret) || o.Servers.All(s => s.WebhookSecret.Length > 0),
+                "Gateways:WebhookBaseUrl is set, so the gateways need a key to sign their webhooks: set Security:Webhooks:Secret (or Gateways:WebhookSecret, or Gateways:Servers:N:WebhookSecret for every server).")
+            .Validate(o => o.Servers.All(s => s.WebhookSecret.Length is 0 or >= 24),
+                "Gateways:Servers:N:WebhookSecret must be at least 24 random characters when set.")
+            .Validate(o => o.Servers.Where(s => s.WebhookSecret.Length > 0).Select(s => s.WebhookSecret).Distinct(StringComparer.Ordinal).Count()
+                           == o.Servers.Count(s => s.WebhookSecret.Length > 0),
+                "Every Gateways:Servers:N:WebhookSecret must be different: one server's key must not sign another's webhooks.")
             .Validate(o => string.IsNullOrWhiteSpace(o.WebhookBaseUrl) || Uri.TryCreate(o.WebhookBaseUrl, UriKind.Absolute, out _),
                 "Gateways:WebhookBaseUrl must be an absolute URL such as http://dashboard:5080.")
             .ValidateOnStart();
@@ -179,6 +187,7 @@ public static class DependencyInjection
         services.AddSingleton<Health.AlertWebhook>();
         services.AddHostedService(sp => sp.GetRequiredService<Health.AlertWebhook>());
         services.AddHostedService(sp => sp.GetRequiredService<Health.AlertCenter>());
+        services.AddHostedService<Health.DatabaseAlerts>();
         services.AddSingleton<DeadlineScheduler>();
         services.AddSingleton<Fleet>();
         services.AddHostedService<FleetHost>();
@@ -198,6 +207,7 @@ public static class DependencyInjection
         services.AddHostedService(sp => sp.GetRequiredService<Outbox>());
         services.AddSingleton<OutboxDispatcher>();
         services.AddHostedService(sp => sp.GetRequiredService<OutboxDispatcher>());
+        services.AddHostedService<DeliveryReceipts>();
         return services;
     }
 }

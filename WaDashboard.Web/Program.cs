@@ -7,7 +7,7 @@ if (CleanupCommand.IsRequested(args))
 }
 
 var builder = WebApplication.CreateBuilder(args);
-builder.AddWaDashboardLogging();
+builder.AddWaDashboardHosting();
 builder.Services.AddWaDashboardCore(builder.Configuration);
 builder.Services.AddWaDashboardWeb(builder.Configuration);
 

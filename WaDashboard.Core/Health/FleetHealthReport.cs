@@ -63,10 +63,8 @@ public sealed class FleetHealthReport(Fleet fleet, IAccountStore store, IStorage
         {
             var timeline = byAccount.GetValueOrDefault(account.Id) ?? [];
             // Before its first change in the window the account was in that change's "from" state; without changes, in its current one.
-            // Uptime counts from the window's start or the account's creation, whichever is later.
-            var windowStart = account.CreatedAt > since ? account.CreatedAt : since;
-            var atStart = account.CreatedAt > since ? AccountStatus.New : timeline.Count > 0 ? timeline[0].From : account.Status;
-            var uptime = HealthScore.Uptime(atStart, timeline.Select(e => (e.At, e.To)), windowStart, now);
+            var atStart = timeline.Count > 0 ? timeline[0].From : account.Status;
+            var uptime = HealthScore.Uptime(atStart, timeline.Select(e => (e.At, e.To)), account.CreatedAt, since, now);
             var disconnects = timeline.Count(IsDisconnect);
             var (warnings, criticals) = findings.GetValueOrDefault(account.Id);
             var score = HealthScore.Compute(new HealthInputs(uptime, disconnects, account.ReconnectAttempt, warnings, criticals));

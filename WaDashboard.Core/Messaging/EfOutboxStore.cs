@@ -21,15 +21,18 @@ public sealed class EfOutboxStore : BackgroundService, IOutboxStore
 
     private readonly IDbContextFactory<WaDashboardDbContext> _contexts;
     private readonly BatchedWriter<OutboxMessage> _writer;
+    private readonly DatabaseHealth? _health;
 
-    public EfOutboxStore(IDbContextFactory<WaDashboardDbContext> contexts, IOptions<PersistenceOptions> options, ILogger<EfOutboxStore> logger)
+    public EfOutboxStore(IDbContextFactory<WaDashboardDbContext> contexts, IOptions<PersistenceOptions> options, ILogger<EfOutboxStore> logger, DatabaseHealth? health = null)
     {
         _contexts = contexts;
-        _writer = new BatchedWriter<OutboxMessage>(options.Value.MaxBatch, CommitAsync, logger, "outbox changes");
+        _health = health;
+        _writer = new BatchedWriter<OutboxMessage>(options.Value.MaxBatch, CommitAsync, logger, "outbox changes", health);
     }
 
     public async Task<OutboxMessage> InsertAsync(OutboxMessage message, CancellationToken cancellationToken)
     {
+        _health?.EnsureWritable();
         await using var db = await _contexts.CreateDbContextAsync(cancellationToken);
         var record = message.ToRecord();
         record.Id = 0;
@@ -64,6 +67,16 @@ public sealed class EfOutboxStore : BackgroundService, IOutboxStore
     {
         await using var db = await _contexts.CreateDbContextAsync(cancellationToken);
         var record = await db.OutboxMessages.AsNoTracking().FirstOrDefaultAsync(m => m.Id == id, cancellationToken);
+        return record?.ToMessage();
+    }
+
+    public async Task<OutboxMessage?> FindByEngineIdAsync(string accountId, string engineMessageId, CancellationToken cancellationToken)
+    {
+        await using var db = await _contexts.CreateDbContextAsync(cancellationToken);
+        var record = await db.OutboxMessages.AsNoTracking()
+            .Where(m => m.AccountId == accountId && m.EngineMessageId == engineMessageId)
+            .OrderByDescending(m => m.Id)
+            .FirstOrDefaultAsync(cancellationToken);
         return record?.ToMessage();
     }
 

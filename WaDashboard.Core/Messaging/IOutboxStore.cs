@@ -16,6 +16,9 @@ public interface IOutboxStore
 
     Task<OutboxMessage?> GetAsync(long id, CancellationToken cancellationToken);
 
+    /// <summary>The message an engine sent with this id, for its delivery receipts; null when none.</summary>
+    Task<OutboxMessage?> FindByEngineIdAsync(string accountId, string engineMessageId, CancellationToken cancellationToken);
+
     /// <summary>Newest first.</summary>
     Task<IReadOnlyList<OutboxMessage>> ListAsync(OutboxQuery query, CancellationToken cancellationToken);
 

@@ -18,6 +18,10 @@ public enum OutboxStatus
     Unknown,
     /// <summary>A person cancelled it before it was sent.</summary>
     Cancelled,
+    /// <summary>Sent, and the recipient's phone received it (the engine's delivery receipt).</summary>
+    Delivered,
+    /// <summary>Sent, and the recipient read (or played) it.</summary>
+    Read,
 }
 
 /// <summary>One message of the outbox. Immutable: every change is a new value, persisted before anyone acts on it.</summary>
@@ -66,7 +70,7 @@ public sealed record OutboxMessage
         }
     }
 
-    public bool IsFinal => Status is OutboxStatus.Sent or OutboxStatus.Failed or OutboxStatus.Cancelled;
+    public bool IsFinal => Status is OutboxStatus.Sent or OutboxStatus.Delivered or OutboxStatus.Read or OutboxStatus.Failed or OutboxStatus.Cancelled;
 
     /// <summary>Same recipient, text and not-before time: what an idempotent repeat must match.</summary>
     public bool HasSameContent(PhoneNumber to, string text, DateTimeOffset? notBefore) =>

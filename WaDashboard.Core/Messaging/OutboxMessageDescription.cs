@@ -19,6 +19,8 @@ public sealed record OutboxMessageDescription(string Label, string Detail, bool 
         OutboxStatus.Sent => new("Sent", m.EngineMessageId is { } id
             ? $"Sent {m.SentAt:yyyy-MM-dd HH:mm:ss} UTC as {id}."
             : m.Error ?? $"Sent {m.SentAt:yyyy-MM-dd HH:mm:ss} UTC.", false),
+        OutboxStatus.Delivered => new("Delivered", $"Sent {m.SentAt:yyyy-MM-dd HH:mm:ss} UTC; the recipient's phone received it ({m.UpdatedAt:yyyy-MM-dd HH:mm:ss} UTC).", false),
+        OutboxStatus.Read => new("Read", $"Sent {m.SentAt:yyyy-MM-dd HH:mm:ss} UTC; the recipient read it ({m.UpdatedAt:yyyy-MM-dd HH:mm:ss} UTC).", false),
         OutboxStatus.Failed => new("Failed", (m.Error ?? "Failed.") + " Retry it or cancel it.", true),
         OutboxStatus.Unknown => new("Unknown", m.Error ?? "It may or may not have been delivered. Check the recipient's phone, then mark it sent or send it again.", true),
         OutboxStatus.Cancelled => new("Cancelled", m.Error ?? "Cancelled by a person.", false),

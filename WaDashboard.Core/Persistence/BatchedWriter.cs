@@ -6,9 +6,10 @@ namespace WaDashboard.Core.Persistence;
 /// <summary>
 /// One bounded queue of changes and the one loop that commits them in batches (up to <c>maxBatch</c> per commit):
 /// each caller's <see cref="WriteAsync"/> completes when its change is committed, or fails with its batch's error.
-/// When the host stops, what is already queued is still committed.
+/// When the host stops, what is already queued is still committed. Every commit's outcome feeds
+/// <see cref="DatabaseHealth"/>, so a database that stops taking writes is noticed at the first failed batch.
 /// </summary>
-internal sealed class BatchedWriter<T>(int maxBatch, Func<IReadOnlyList<T>, Task> commit, ILogger logger, string changes)
+internal sealed class BatchedWriter<T>(int maxBatch, Func<IReadOnlyList<T>, Task> commit, ILogger logger, string changes, DatabaseHealth? health = null)
 {
     private sealed record Pending(T Item, TaskCompletionSource Done);
 
@@ -66,6 +67,7 @@ internal sealed class BatchedWriter<T>(int maxBatch, Func<IReadOnlyList<T>, Task
             try
             {
                 await commit(items);
+                health?.Observe(new CommitSucceeded());
                 foreach (var pending in batch)
                 {
                     pending.Done.TrySetResult();
@@ -74,6 +76,7 @@ internal sealed class BatchedWriter<T>(int maxBatch, Func<IReadOnlyList<T>, Task
             catch (Exception ex)
             {
                 logger.LogError(ex, "Saving {Count} {Changes} failed", batch.Count, changes);
+                health?.Observe(new CommitFailed(DatabaseHealth.DescribeCommitFailure(ex)));
                 foreach (var pending in batch)
                 {
                     pending.Done.TrySetException(ex);

@@ -18,11 +18,13 @@ public sealed class EfAccountStore : BackgroundService, IAccountStore
 
     private readonly IDbContextFactory<WaDashboardDbContext> _contexts;
     private readonly BatchedWriter<PendingWrite> _writer;
+    private readonly DatabaseHealth? _health;
 
-    public EfAccountStore(IDbContextFactory<WaDashboardDbContext> contexts, IOptions<PersistenceOptions> options, ILogger<EfAccountStore> logger)
+    public EfAccountStore(IDbContextFactory<WaDashboardDbContext> contexts, IOptions<PersistenceOptions> options, ILogger<EfAccountStore> logger, DatabaseHealth? health = null)
     {
         _contexts = contexts;
-        _writer = new BatchedWriter<PendingWrite>(options.Value.MaxBatch, CommitAsync, logger, "account changes");
+        _health = health;
+        _writer = new BatchedWriter<PendingWrite>(options.Value.MaxBatch, CommitAsync, logger, "account changes", health);
     }
 
     public async Task<IReadOnlyList<AccountState>> LoadAllAsync(CancellationToken cancellationToken)
@@ -34,6 +36,7 @@ public sealed class EfAccountStore : BackgroundService, IAccountStore
 
     public async Task AddAsync(AccountState account, TimelineEntry created, CancellationToken cancellationToken)
     {
+        _health?.EnsureWritable();
         await using var db = await _contexts.CreateDbContextAsync(cancellationToken);
         db.Accounts.Add(account.ToRecord());
         db.Timeline.Add(created.ToRecord(account.Id));

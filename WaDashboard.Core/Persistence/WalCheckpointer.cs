@@ -16,6 +16,8 @@ public sealed class WalCheckpointer(
     IOptions<PersistenceOptions> options,
     ILogger<WalCheckpointer> logger) : BackgroundService
 {
+    private bool _failing;
+
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {
         using var timer = new PeriodicTimer(options.Value.CheckpointInterval, time);
@@ -50,7 +52,16 @@ public sealed class WalCheckpointer(
         }
         catch (Exception ex) when (ex is not OperationCanceledException)
         {
-            logger.LogWarning(ex, "Checkpointing the database's write-ahead log failed; trying again later");
+            // Once per run of failures (DatabaseHealth tells people about a database that cannot take writes), not once a second.
+            if (!_failing)
+            {
+                logger.LogWarning(ex, "Checkpointing the database's write-ahead log failed; trying again later");
+            }
+
+            _failing = true;
+            return;
         }
+
+        _failing = false;
     }
 }

@@ -57,6 +57,8 @@ public static class DisconnectClassifier
         ["gateway-unreachable"] = DisconnectReason.ConnectionLost,
         ["engine-lost-session"] = DisconnectReason.ConnectionLost,
         ["engine-error"] = DisconnectReason.ConnectionLost,
+        // WAHA NOWEB gave up a start that never got past STARTING (WhatsApp unreachable from the gateway): transient
+        ["waha-stuck-starting"] = DisconnectReason.ConnectionLost,
     };
 
     /// <summary>whatsmeow ConnectFailure reasons (numeric) that are not transient.</summary>

@@ -200,6 +200,11 @@ public sealed class Fleet
             throw new AccountValidationException("name", $"The name is {trimmedName.Length} characters long; at most {MaxNameLength} are allowed.");
         }
 
+        if (DisplayText.Problem(trimmedName) is { } unsafeName)
+        {
+            throw new AccountValidationException("name", unsafeName);
+        }
+
         if (!PhoneNumber.TryParse(phoneInput, out var phone, out var error))
         {
             throw new AccountValidationException("phone", error);
@@ -291,8 +296,17 @@ public sealed class Fleet
         return ids.Zip(results).ToDictionary(p => p.First, p => p.Second, StringComparer.Ordinal);
     }
 
-    public ValueTask DeliverAsync(EngineEvent engineEvent, CancellationToken cancellationToken) =>
-        PostAsync(engineEvent.AccountId, new EngineEventInput(engineEvent), cancellationToken);
+    public ValueTask DeliverAsync(EngineEvent engineEvent, CancellationToken cancellationToken)
+    {
+        if (engineEvent is MessageAcknowledged ack)
+        {
+            // About a message, not the session: the outbox takes it.
+            _services.Events.Publish(new MessageAckObserved(ack));
+            return ValueTask.CompletedTask;
+        }
+
+        return PostAsync(engineEvent.AccountId, new EngineEventInput(engineEvent), cancellationToken);
+    }
 
     public ValueTask PostAsync(string accountId, SupervisorInput input, CancellationToken cancellationToken) =>
         _supervisors.TryGetValue(accountId, out var supervisor) ? supervisor.PostAsync(input, cancellationToken) : ValueTask.CompletedTask;

@@ -5,6 +5,9 @@ namespace WaDashboard.Core.Sessions;
 
 public abstract record FleetEvent;
 
+/// <summary>An engine reported a delivery receipt for a message it sent (the outbox moves the message on).</summary>
+public sealed record MessageAckObserved(Engines.MessageAcknowledged Ack) : FleetEvent;
+
 public sealed record AccountChanged(AccountState State) : FleetEvent;
 
 public sealed record AccountRemoved(string AccountId) : FleetEvent;

@@ -289,7 +289,7 @@ public static class SessionTransitions
                 {
                     SessionLinked = true,
                     LinkedJid = connected.Jid,
-                    PushName = connected.PushName,
+                    PushName = connected.PushName is { } pushName ? DisplayText.Neutralise(pushName) : null,
                     ReconnectAttempt = 0,
                     FailingSince = null,
                     AutoReconnectPaused = false,
@@ -541,6 +541,22 @@ public static class SessionTransitions
             ? state with { RecentDisconnects = recent }
             : state with { Reason = reason, RawCode = rawCode, RawText = rawText, RecentDisconnects = recent };
         var prefix = driftNote ? "Drift: the engine no longer has this session. " : string.Empty;
+
+        if (rawCode == Engines.Waha.WahaRefusal.Code)
+        {
+            // The gateway refused to hold the session: no QR ever comes; the gateway's words say what to do.
+            return new Transition(Move(failed, AccountStatus.Disconnected, now, prefix + "Needs you: " + rawText) with { AutoReconnectPaused = true }, []);
+        }
+
+        if (awaitingLink && state.Status == AccountStatus.Starting && state.Qr is null && state.PairingCode is null
+            && reason is not (DisconnectReason.Banned or DisconnectReason.ClientOutdated))
+        {
+            // Never got as far as a QR code: say what happened instead of "QR expired".
+            var what = rawCode == "start-timeout"
+                ? $"{rawText}: no QR code or pairing code ever came. The gateway may not reach WhatsApp (network, DNS, proxy) or may be overloaded."
+                : $"No QR code or pairing code ever came: {rawText}";
+            return new Transition(Move(failed, AccountStatus.Disconnected, now, prefix + what + " Check the gateway, then link again."), []);
+        }
 
         if (awaitingLink && reason is not (DisconnectReason.Banned or DisconnectReason.ClientOutdated))
         {

@@ -2,7 +2,8 @@ using AngleSharp.Dom;
 using Bunit;
 using Microsoft.Data.Sqlite;
 using Microsoft.Extensions.DependencyInjection;
-using Radzen;
+using MudBlazor;
+using MudBlazor.Services;
 using WaDashboard.Core.Accounts;
 using WaDashboard.Core.Engines.Simulator;
 using WaDashboard.Core.Messaging;
@@ -19,6 +20,7 @@ public sealed class OutboxPageTests : IAsyncLifetime
     private readonly TempDirectory _data = new("wadash-bunit-outbox");
     private readonly BunitContext _context = new();
     private CoreHarness _core = null!;
+    private IRenderedComponent<MudPopoverProvider> _popovers = null!;
 
     public async Task InitializeAsync()
     {
@@ -32,7 +34,7 @@ public sealed class OutboxPageTests : IAsyncLifetime
             ["Messaging:DispatchTick"] = "00:00:00.100",
         });
         _context.JSInterop.Mode = JSRuntimeMode.Loose;
-        _context.Services.AddRadzenComponents();
+        _context.Services.AddMudServices();
         _context.Services.AddSingleton(_core.Fleet);
         _context.Services.AddSingleton(_core.Events);
         _context.Services.AddSingleton<TimeProvider>(_core.Time);
@@ -43,6 +45,7 @@ public sealed class OutboxPageTests : IAsyncLifetime
         authorization.SetAuthorized("operator@example.test");
         authorization.SetRoles(WaDashboard.Web.Security.Roles.Operator);
         authorization.SetPolicies(WaDashboard.Web.Security.Policies.Operate);
+        _popovers = _context.Render<MudPopoverProvider>(); // as the layout does: where MudSelect's options open
     }
 
     public async Task DisposeAsync()
@@ -161,10 +164,12 @@ public sealed class OutboxPageTests : IAsyncLifetime
         Assert.Empty(cut.FindAll("#outbox-grid"));
     }
 
-    private static void Choose(IRenderedComponent<OutboxPage> cut, string dropdown, string text)
+    /// <summary>Opens a MudSelect as a mouse does and clicks the option showing <paramref name="text"/> in its popover.</summary>
+    private void Choose(IRenderedComponent<OutboxPage> cut, string select, string text)
     {
-        var item = cut.FindAll($"{dropdown} li.rz-dropdown-item").FirstOrDefault(li => li.TextContent.Trim() == text)
-                   ?? throw new InvalidOperationException($"No '{text}' in {dropdown}: {cut.Find(dropdown).OuterHtml}");
+        cut.Find(select).MouseDown(); // the select's combobox input; the press bubbles to the control that opens the list
+        var item = _popovers.FindAll(".mud-popover-open .mud-list-item").FirstOrDefault(li => li.TextContent.Trim() == text)
+                   ?? throw new InvalidOperationException($"No '{text}' in {select}: {_popovers.Markup}");
         item.Click();
     }
 

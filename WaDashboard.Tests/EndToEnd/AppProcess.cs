@@ -164,8 +164,9 @@ public sealed class AppProcess : IAsyncDisposable
         start.ArgumentList.Add("--contentRoot");
         start.ArgumentList.Add(Path.Combine(repository, "WaDashboard.Web"));
 
-        // Development: the static assets (Radzen, blazor.web.js) are served from the build manifest only there.
-        start.Environment["ASPNETCORE_ENVIRONMENT"] = "Development";
+        // Production, as the README's command runs it: the static assets (component libraries, blazor.web.js) come from
+        // the build output through UseStaticWebAssets, and no developer page is shown.
+        start.Environment["ASPNETCORE_ENVIRONMENT"] = "Production";
         start.Environment.Remove("ASPNETCORE_URLS");
         start.Environment["HOME"] = _homeDirectory;
         start.Environment["Storage__DataDirectory"] = DataDirectory;

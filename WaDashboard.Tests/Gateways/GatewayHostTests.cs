@@ -40,6 +40,8 @@ public sealed class GatewayHostTests
         public Task HandleWebhookAsync(JsonElement body, CancellationToken cancellationToken) => throw new NotSupportedException();
         public Task ReconcileAsync(CancellationToken cancellationToken) => throw new NotSupportedException();
         public Task<IReadOnlyList<GatewaySession>> ListServerSessionsAsync(CancellationToken cancellationToken) => throw new NotSupportedException();
+
+        public Task<string?> CheckLinkAsync(string accountId, CancellationToken cancellationToken) => Task.FromResult<string?>(null);
         public Task DeleteSessionAsync(string accountId, CancellationToken cancellationToken) => throw new NotSupportedException();
         public Task StartSessionAsync(SessionStartRequest request, CancellationToken cancellationToken) => throw new NotSupportedException();
         public Task StopSessionAsync(string accountId, CancellationToken cancellationToken) => throw new NotSupportedException();

@@ -45,6 +45,16 @@ public class WebhookSignatureVerifierTests
         Encoding.UTF8.GetBytes($"{{\"id\":\"{id}\",\"timestamp\":{(at ?? _time.GetUtcNow()).ToUnixTimeMilliseconds()},\"event\":\"session.status\",\"payload\":{{\"status\":\"WORKING\"}}}}");
 
     [Fact]
+    public void The_algorithm_the_sender_names_is_the_one_checked()
+    {
+        var verifier = Verifier(algorithm: "sha256"); // configured otherwise: WAHA still says sha512 and signs with it
+        var body = Body("evt_alg");
+
+        Assert.Equal(WebhookVerdict.Accepted, verifier.Verify(body, WebhookSignatureVerifier.Sign(body, Secret, "sha512"), "sha512", Secret));
+        Assert.Equal(WebhookVerdict.BadSignature, verifier.Verify(Body("evt_md5"), WebhookSignatureVerifier.Sign(Body("evt_md5"), Secret), "md5", Secret));
+    }
+
+    [Fact]
     public void A_correctly_signed_fresh_webhook_is_accepted_once()
     {
         var verifier = Verifier();
@@ -125,17 +135,24 @@ public sealed class WebhookEndpointTests : IClassFixture<WebhookEndpointTests.Si
                 ["Gateways:Servers:0:Id"] = "waha",
                 ["Gateways:Servers:0:Url"] = "http://127.0.0.1:9",
                 ["Gateways:Servers:0:Capacity"] = "5",
+                ["Gateways:Servers:1:Id"] = "other",
+                ["Gateways:Servers:1:Url"] = "http://127.0.0.1:9",
+                ["Gateways:Servers:1:Capacity"] = "5",
             }));
         }
     }
 
     private readonly SignedWebhooksFactory _factory;
 
+    /// <summary>The key the server "waha" signs with: derived from the shared secret for it alone.</summary>
+    private static string KeyOf(string serverId) =>
+        new Core.Engines.Gateways.GatewayOptions { WebhookSecret = Secret }.WebhookSecretFor(new Core.Engines.Gateways.GatewayServerOptions { Id = serverId });
+
     public WebhookEndpointTests(SignedWebhooksFactory factory) => _factory = factory;
 
-    private static HttpRequestMessage Post(byte[] body, string? signature)
+    private static HttpRequestMessage Post(byte[] body, string? signature, string server = "waha")
     {
-        var request = new HttpRequestMessage(HttpMethod.Post, "/api/webhooks/waha") { Content = new ByteArrayContent(body) };
+        var request = new HttpRequestMessage(HttpMethod.Post, $"/api/webhooks/{server}") { Content = new ByteArrayContent(body) };
         request.Content.Headers.ContentType = new("application/json");
         if (signature is not null)
         {
@@ -152,23 +169,27 @@ public sealed class WebhookEndpointTests : IClassFixture<WebhookEndpointTests.Si
         using var client = _factory.CreateAnonymousClient();
         var now = DateTimeOffset.UtcNow;
         var body = Encoding.UTF8.GetBytes($"{{\"id\":\"evt_{Guid.NewGuid():N}\",\"timestamp\":{now.ToUnixTimeMilliseconds()},\"event\":\"session.status\"}}");
-        var signature = WebhookSignatureVerifier.Sign(body, Secret);
+        var signature = WebhookSignatureVerifier.Sign(body, KeyOf("waha"));
 
+        // Signed with the shared secret itself, or with another server's key: refused.
+        Assert.Equal(HttpStatusCode.Unauthorized, (await client.SendAsync(Post(body, WebhookSignatureVerifier.Sign(body, Secret)))).StatusCode);
+        Assert.Equal(HttpStatusCode.Unauthorized, (await client.SendAsync(Post(body, WebhookSignatureVerifier.Sign(body, KeyOf("other"))))).StatusCode);
         Assert.Equal(HttpStatusCode.Accepted, (await client.SendAsync(Post(body, signature))).StatusCode);
         var elsewhere = new HttpRequestMessage(HttpMethod.Post, "/api/webhooks/nowhere") { Content = new ByteArrayContent(Encoding.UTF8.GetBytes(
             $"{{\"id\":\"evt_{Guid.NewGuid():N}\",\"timestamp\":{now.ToUnixTimeMilliseconds()}}}")) };
-        elsewhere.Headers.Add(WebhookSignatureVerifier.SignatureHeader, WebhookSignatureVerifier.Sign(await elsewhere.Content.ReadAsByteArrayAsync(), Secret));
+        elsewhere.Headers.Add(WebhookSignatureVerifier.SignatureHeader, WebhookSignatureVerifier.Sign(await elsewhere.Content.ReadAsByteArrayAsync(), KeyOf("waha")));
         var unknownServer = await client.SendAsync(elsewhere);
         Assert.Equal(HttpStatusCode.NotFound, unknownServer.StatusCode);
         Assert.Contains("No gateway server 'nowhere'", await unknownServer.Content.ReadAsStringAsync());
+        // WAHA redelivers what got no 2xx with the same id (WebhookSender.ts): already handled, acknowledged again.
         var replay = await client.SendAsync(Post(body, signature));
-        Assert.Equal(HttpStatusCode.Unauthorized, replay.StatusCode);
-        Assert.Contains("already received", await replay.Content.ReadAsStringAsync());
+        Assert.Equal(HttpStatusCode.OK, replay.StatusCode);
+        Assert.Contains("\"duplicate\":true", await replay.Content.ReadAsStringAsync());
         Assert.Equal(HttpStatusCode.Unauthorized, (await client.SendAsync(Post(body, null))).StatusCode);
         Assert.Equal(HttpStatusCode.Unauthorized, (await client.SendAsync(Post(body, WebhookSignatureVerifier.Sign(body, "wrong-secret-wrong-secret-123")))).StatusCode);
 
         var stale = Encoding.UTF8.GetBytes($"{{\"id\":\"evt_stale\",\"timestamp\":{now.AddMinutes(-10).ToUnixTimeMilliseconds()}}}");
-        var staleAnswer = await client.SendAsync(Post(stale, WebhookSignatureVerifier.Sign(stale, Secret)));
+        var staleAnswer = await client.SendAsync(Post(stale, WebhookSignatureVerifier.Sign(stale, KeyOf("waha"))));
         Assert.Equal(HttpStatusCode.Unauthorized, staleAnswer.StatusCode);
         Assert.Contains("outside the accepted window", await staleAnswer.Content.ReadAsStringAsync());
     }

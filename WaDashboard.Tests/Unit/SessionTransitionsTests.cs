@@ -53,7 +53,7 @@ public class SessionTransitionsTests
         { AccountStatus.AwaitingQrScan, false, "428", AccountStatus.QrExpired, DisconnectReason.ConnectionLost },
         { AccountStatus.AwaitingPairingCode, false, "408", AccountStatus.QrExpired, DisconnectReason.Timeout },
         { AccountStatus.AwaitingQrScan, false, "403", AccountStatus.Banned, DisconnectReason.Banned },
-        { AccountStatus.Starting, false, "428", AccountStatus.QrExpired, DisconnectReason.ConnectionLost },
+        { AccountStatus.Starting, false, "428", AccountStatus.Disconnected, DisconnectReason.ConnectionLost }, // no code was ever shown
     };
 
     [Theory]

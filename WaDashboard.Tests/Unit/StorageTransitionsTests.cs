@@ -187,7 +187,9 @@ public class StorageTransitionsTests
 
         var result = Apply(linking, new DeadlineReached(DeadlineKind.StartTimeout, linking.StartToken));
 
-        Assert.Equal(AccountStatus.QrExpired, result.State.Status);
+        // It never showed a code: not "QR expired", but what happened and what to check.
+        Assert.Equal(AccountStatus.Disconnected, result.State.Status);
+        Assert.Contains("no QR code or pairing code ever came", result.State.Note);
         Assert.DoesNotContain(result.Effects, e => e is StartEngine or CheckSessionFolder);
     }
 

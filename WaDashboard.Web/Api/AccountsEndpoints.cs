@@ -178,6 +178,9 @@ public static class AccountsEndpoints
                 state.Status.ToString(), "data:image/png;base64," + Convert.ToBase64String(qr.ToPng(code.Value)), code.Value)),
             { PairingCode: { } pairing } => Results.Ok(new ReconnectResponse(true, "Enter this pairing code on the phone.",
                 state.Status.ToString(), PairingCode: pairing.Display)),
+            // The start ended before any code came (refused by the gateway, or it failed): a failure, in the gateway's words.
+            { Status: AccountStatus.Disconnected or AccountStatus.QrExpired, SessionLinked: false } => Results.Conflict(
+                new ReconnectResponse(false, state.Note ?? result.Message, state.Status.ToString())),
             { Status: AccountStatus.Starting, SessionLinked: false } => Results.Accepted(value: new PendingResponse(
                 "The new session is starting; the QR code is not ready yet. Ask again shortly.", 3000)),
             _ => Results.Ok(new ReconnectResponse(true, result.Message, state.Status.ToString())),

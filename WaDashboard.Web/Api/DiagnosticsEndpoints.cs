@@ -21,10 +21,16 @@ public static class DiagnosticsEndpoints
     /// <summary>What the process costs right now: accounts by state, memory, threads, connect attempts in flight.</summary>
     public static IEndpointRouteBuilder MapDiagnosticsEndpoints(this IEndpointRouteBuilder app)
     {
-        app.MapGet("/api/diagnostics/process", (Fleet fleet, ConnectGate gate, bool? collect) =>
+        app.MapGet("/api/diagnostics/process", (Fleet fleet, ConnectGate gate, bool? collect, System.Security.Claims.ClaimsPrincipal user) =>
         {
             if (collect == true)
             {
+                // A full, blocking collection pauses the whole process: an admin's measuring tool, not a viewer's.
+                if (!user.IsInRole(Security.Roles.Admin))
+                {
+                    return Results.Problem(statusCode: StatusCodes.Status403Forbidden, title: "Forbidden", detail: "Only an admin may force a garbage collection (collect=true).");
+                }
+
                 GC.Collect();
                 GC.WaitForPendingFinalizers();
                 GC.Collect();

@@ -9,7 +9,7 @@ namespace WaDashboard.Web.Api;
 
 public static class HealthEndpoints
 {
-    /// <summary>/healthz: liveness and readiness (the database answers); JSON with each check.</summary>
+    /// <summary>/healthz: liveness and readiness (the database takes writes: see DatabaseHealth); JSON with each check; 503 when unhealthy.</summary>
     public static IEndpointRouteBuilder MapHealthEndpoints(this IEndpointRouteBuilder app)
     {
         app.MapHealthChecks("/healthz", new HealthCheckOptions
@@ -28,10 +28,15 @@ public static class HealthEndpoints
     }
 }
 
-public sealed class FleetHealthCheck(IDbContextFactory<WaDashboardDbContext> contexts, Fleet fleet) : IHealthCheck
+public sealed class FleetHealthCheck(IDbContextFactory<WaDashboardDbContext> contexts, Fleet fleet, DatabaseHealth database) : IHealthCheck
 {
     public async Task<HealthCheckResult> CheckHealthAsync(HealthCheckContext context, CancellationToken cancellationToken = default)
     {
+        if (database.State is { CanWrite: false } failing)
+        {
+            return HealthCheckResult.Unhealthy($"The database cannot take writes since {failing.FailingSince:u}: {failing.Problem}");
+        }
+
         await using var db = await contexts.CreateDbContextAsync(cancellationToken);
         return await db.Database.CanConnectAsync(cancellationToken)
             ? HealthCheckResult.Healthy($"{fleet.Count} accounts supervised; database reachable.")

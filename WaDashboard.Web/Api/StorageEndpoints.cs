@@ -14,7 +14,7 @@ public static class StorageEndpoints
 {
     public static IEndpointRouteBuilder MapStorageEndpoints(this IEndpointRouteBuilder app)
     {
-        var api = app.MapGroup("/api").WithTags("Session storage");
+        var api = app.MapGroup("/api").WithTags("Session storage").AddEndpointFilter<DiskPathFilter>();
         var acting = api.MapGroup("").RequireAuthorization(Policies.Operate).AddEndpointFilter<AuditedOperation>();
 
         api.MapGet("/accounts/{phone}/session-info", async (string phone, Fleet fleet, StorageDiagnostics diagnostics, CancellationToken ct) =>

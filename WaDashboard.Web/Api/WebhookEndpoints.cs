@@ -1,5 +1,6 @@
 using System.Text.Json;
 using Microsoft.AspNetCore.Authorization;
+using WaDashboard.Core.Engines.Gateways;
 using WaDashboard.Core.Engines.Workers;
 using WaDashboard.Web.Security;
 
@@ -13,27 +14,37 @@ public static class WebhookEndpoints
 {
     public static IEndpointRouteBuilder MapWebhookEndpoints(this IEndpointRouteBuilder app)
     {
-        app.MapPost("/api/webhooks/{engine}", [AllowAnonymous] async (string engine, HttpRequest request, WebhookSignatureVerifier verifier, WorkerRouter workers, ILoggerFactory loggers) =>
+        app.MapPost("/api/webhooks/{engine}", [AllowAnonymous] async (string engine, HttpRequest request, WebhookSignatureVerifier verifier, WorkerRouter workers,
+            Microsoft.Extensions.Options.IOptions<GatewayOptions> gateways, ILoggerFactory loggers) =>
         {
             using var buffer = new MemoryStream();
             await request.Body.CopyToAsync(buffer, request.HttpContext.RequestAborted);
             var body = buffer.ToArray();
-            var verdict = verifier.Verify(body, request.Headers[WebhookSignatureVerifier.SignatureHeader]);
             var logger = loggers.CreateLogger("WaDashboard.Web.Webhooks");
-            if (verdict != WebhookVerdict.Accepted)
+            if (workers.Find(engine)?.Gateway is not { } gateway)
             {
-                logger.LogWarning("Refused a webhook for {Engine}: {Verdict}", engine, verdict);
-            }
-            else if (workers.Find(engine)?.Gateway is not { } gateway)
-            {
-                logger.LogWarning("A signed webhook names {Engine}, which is not a configured gateway server", engine);
+                logger.LogWarning("A webhook names {Engine}, which is not a configured gateway server", engine);
                 return Results.Problem(statusCode: 404, title: "Unknown gateway server",
                     detail: $"No gateway server '{engine}' is configured; the webhook URL must end with the server's Gateways:Servers:N:Id.");
             }
-            else
+
+            // Each server signs with its own key: one server's key cannot sign for another.
+            var verdict = verifier.Verify(body, request.Headers[WebhookSignatureVerifier.SignatureHeader],
+                request.Headers[WebhookSignatureVerifier.AlgorithmHeader], gateways.Value.WebhookSecretFor(gateway.Server));
+            if (verdict == WebhookVerdict.Accepted)
             {
                 using var document = JsonDocument.Parse(body);
                 await gateway.HandleWebhookAsync(document.RootElement, request.HttpContext.RequestAborted);
+            }
+            else if (verdict == WebhookVerdict.Replayed)
+            {
+                // WAHA redelivers a webhook it got no 2xx for (15 times, 2 s apart, same id): it was handled; say so again.
+                logger.LogDebug("Webhook for {Engine} delivered again; already handled", engine);
+                return Results.Ok(new { accepted = true, duplicate = true });
+            }
+            else
+            {
+                logger.LogWarning("Refused a webhook for {Engine}: {Verdict}", engine, verdict);
             }
 
             return verdict switch

@@ -10,6 +10,20 @@ namespace WaDashboard.Web.Hosting;
 
 public static class DependencyInjection
 {
+    /// <summary>
+    /// What the host itself needs: files it creates readable by its own user only, Serilog, and the static web assets
+    /// of the component libraries served from the build output in every environment (so that <c>dotnet run</c> without
+    /// Development, as the README says, serves them too).
+    /// </summary>
+    public static WebApplicationBuilder AddWaDashboardHosting(this WebApplicationBuilder builder)
+    {
+        PrivateFiles.Restrict();
+        builder.WebHost.UseStaticWebAssets();
+        builder.AddWaDashboardLogging();
+        builder.Services.AddHostedService<PrivateFiles>();
+        return builder;
+    }
+
     public static IServiceCollection AddWaDashboardWeb(this IServiceCollection services, IConfiguration configuration)
     {
         services.AddWaDashboardSecurity(configuration);
@@ -18,6 +32,9 @@ public static class DependencyInjection
         services.AddMudServices();
         services.AddThemePreference();
         services.AddProblemDetails();
+        services.AddExceptionHandler<ErrorAnswers>();
+        // Bad input reaches ErrorAnswers as an exception in every environment, which answers with the field at fault.
+        services.Configure<Microsoft.AspNetCore.Routing.RouteHandlerOptions>(routes => routes.ThrowOnBadRequest = true);
         services.ConfigureHttpJsonOptions(json => json.SerializerOptions.Converters.Add(new System.Text.Json.Serialization.JsonStringEnumConverter()));
         services.AddSingleton<QrCodeRenderer>();
         services.AddHealthChecks().AddCheck<FleetHealthCheck>("fleet");
@@ -27,19 +44,24 @@ public static class DependencyInjection
 
     public static WebApplication UseWaDashboard(this WebApplication app)
     {
-        if (!app.Environment.IsDevelopment())
+        app.UseWaDashboardRequestLogging();
+        // The developer exception page (stack, headers) only when asked for: Development and DetailedErrors=true.
+        if (!(app.Environment.IsDevelopment() && app.Configuration.GetValue<bool>("DetailedErrors")))
         {
-            app.UseExceptionHandler("/error", createScopeForErrors: true);
+            app.UseExceptionHandler();
         }
 
         app.UseSecurityHeaders();
         app.UseStatusCodePages();
         app.UseStaticFiles();
+        app.UseRequestGuards();
+        app.UseRateLimiter();
         app.UseAuthentication();
         app.UseAuthorization();
         app.UseAntiforgery();
         app.MapHealthEndpoints();
         app.MapAccountEndpoints();
+        app.MapUsersEndpoints();
         app.MapWebhookEndpoints();
         app.MapGatewaysEndpoints();
         app.MapAccountsEndpoints();

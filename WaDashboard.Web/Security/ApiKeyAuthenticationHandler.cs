@@ -7,7 +7,7 @@ namespace WaDashboard.Web.Security;
 
 /// <summary>Authenticates REST calls that carry <c>X-Api-Key</c>; the key's role becomes the caller's role.</summary>
 public sealed class ApiKeyAuthenticationHandler(
-    IOptionsMonitor<AuthenticationSchemeOptions> options, ILoggerFactory logger, UrlEncoder encoder, ApiKeyService keys)
+    IOptionsMonitor<AuthenticationSchemeOptions> options, ILoggerFactory logger, UrlEncoder encoder, ApiKeyService keys, AuthThrottle throttle)
     : AuthenticationHandler<AuthenticationSchemeOptions>(options, logger, encoder)
 {
     public const string SchemeName = "ApiKey";
@@ -23,6 +23,7 @@ public sealed class ApiKeyAuthenticationHandler(
         var identity = await keys.ValidateAsync(values.ToString(), Context.RequestAborted);
         if (identity is null)
         {
+            throttle.Failed(AuthThrottle.ClientOf(Context));
             return AuthenticateResult.Fail("The API key is not valid or was revoked.");
         }
 

@@ -29,6 +29,11 @@ public sealed class ApiKeyService(IDbContextFactory<SecurityDbContext> contexts,
             throw new ArgumentException("Give the key a name of 1 to 100 characters, e.g. \"reminder-service\".", nameof(name));
         }
 
+        if (WaDashboard.Core.Accounts.DisplayText.Problem(name) is { } unsafeName)
+        {
+            throw new ArgumentException(unsafeName, nameof(name));
+        }
+
         if (!Roles.All.Contains(role, StringComparer.Ordinal))
         {
             throw new ArgumentException($"The role must be one of {string.Join(", ", Roles.All)}.", nameof(role));

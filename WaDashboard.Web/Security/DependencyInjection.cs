@@ -18,6 +18,8 @@ namespace WaDashboard.Web.Security;
 public static class DependencyInjection
 {
     public const string DashboardScheme = "Dashboard";
+    public const string CookieName = "WaDashboard.Auth";
+    private const string SignedInAtItem = "wad.signed-in-at";
 
     /// <summary>Sign-in (Identity, cookies), API keys, roles and policies, first-run setup, webhooks, hardening.</summary>
     public static IServiceCollection AddWaDashboardSecurity(this IServiceCollection services, IConfiguration configuration)
@@ -40,11 +42,13 @@ public static class DependencyInjection
             identity.Password.RequireUppercase = false;
             identity.Password.RequireLowercase = true;
             identity.Password.RequireDigit = true;
+            // Lockout only carries "disabled by an admin"; wrong passwords are throttled per client (AuthThrottle), never per account.
             identity.Lockout.AllowedForNewUsers = true;
-            identity.Lockout.MaxFailedAccessAttempts = security.Value.MaxFailedSignIns;
-            identity.Lockout.DefaultLockoutTimeSpan = security.Value.LockoutDuration;
             identity.User.RequireUniqueEmail = true;
         });
+
+        services.AddOptions<SecurityStampValidatorOptions>().Configure<IOptions<SecurityOptions>>((stamps, security) =>
+            stamps.ValidationInterval = security.Value.SessionRevalidation);
 
         services.AddAuthentication(options =>
             {
@@ -60,7 +64,7 @@ public static class DependencyInjection
         services.AddOptions<CookieAuthenticationOptions>(IdentityConstants.ApplicationScheme)
             .Configure<IOptions<SecurityOptions>, TimeProvider>((cookie, security, time) =>
             {
-                cookie.Cookie.Name = "WaDashboard.Auth";
+                cookie.Cookie.Name = CookieName;
                 cookie.Cookie.HttpOnly = true;
                 cookie.Cookie.SameSite = SameSiteMode.Strict;
                 cookie.LoginPath = "/account/login";
@@ -69,10 +73,19 @@ public static class DependencyInjection
                 cookie.SlidingExpiration = true;
                 cookie.Events.OnRedirectToLogin = context => ApiOrRedirect(context, StatusCodes.Status401Unauthorized);
                 cookie.Events.OnRedirectToAccessDenied = context => ApiOrRedirect(context, StatusCodes.Status403Forbidden);
+                // The sign-in time travels in the cookie: renewals (sliding expiry, stamp checks) reset IssuedUtc, not this.
+                cookie.Events.OnSigningIn = context =>
+                {
+                    context.Properties.Items[SignedInAtItem] = time.GetUtcNow().ToString("O", System.Globalization.CultureInfo.InvariantCulture);
+                    return Task.CompletedTask;
+                };
                 var stampCheck = cookie.Events.OnValidatePrincipal;
                 cookie.Events.OnValidatePrincipal = async context =>
                 {
-                    if (context.Properties.IssuedUtc is { } issued && time.GetUtcNow() - issued > security.Value.AbsoluteSessionLifetime)
+                    var signedIn = context.Properties.Items.TryGetValue(SignedInAtItem, out var at) && DateTimeOffset.TryParse(at, System.Globalization.CultureInfo.InvariantCulture, System.Globalization.DateTimeStyles.None, out var parsed)
+                        ? parsed
+                        : context.Properties.IssuedUtc;
+                    if (signedIn is { } issued && time.GetUtcNow() - issued > security.Value.AbsoluteSessionLifetime)
                     {
                         context.RejectPrincipal();
                         await context.HttpContext.SignOutAsync(IdentityConstants.ApplicationScheme);
@@ -88,6 +101,18 @@ public static class DependencyInjection
             .AddPolicy(Policies.Operate, policy => policy.RequireRole(Roles.Admin, Roles.Operator))
             .AddPolicy(Policies.Administer, policy => policy.RequireRole(Roles.Admin));
         services.AddCascadingAuthenticationState();
+        services.AddScoped<Microsoft.AspNetCore.Components.Authorization.AuthenticationStateProvider, SessionRevalidation>();
+        services.AddSingleton<AuthThrottle>();
+        services.AddScoped<PasswordSignIn>();
+        services.AddScoped<UserAccess>();
+        services.AddRateLimiter(limiter =>
+        {
+            limiter.GlobalLimiter = null;
+            limiter.RejectionStatusCode = StatusCodes.Status429TooManyRequests;
+            limiter.OnRejected = AuthThrottle.OnRejected;
+        });
+        services.AddOptions<Microsoft.AspNetCore.RateLimiting.RateLimiterOptions>().Configure<AuthThrottle>((limiter, throttle) =>
+            limiter.GlobalLimiter = throttle.CredentialedRequests());
 
         // Keys live under {Storage:DataDirectory}/keys, so sign-in cookies survive restarts; resolved from the final configuration.
         services.AddDataProtection().SetApplicationName("WaDashboard");
@@ -97,7 +122,9 @@ public static class DependencyInjection
 
         services.AddSingleton<ApiKeyService>();
         services.AddSingleton<FirstRunSetup>();
-        services.AddSingleton<WebhookSignatureVerifier>();
+        services.AddSingleton<WebhookReplayLog>();
+        services.AddSingleton(sp => new WebhookSignatureVerifier(sp.GetRequiredService<IOptions<SecurityOptions>>(), sp.GetRequiredService<TimeProvider>(),
+            sp.GetRequiredService<WebhookReplayLog>()));
         services.AddSingleton<CircuitCounter>();
         services.AddScoped<CircuitHandler, CircuitLimiter>();
         services.AddScoped<OperatorActions>();

@@ -26,9 +26,33 @@ public sealed class OperatorActions(Fleet fleet, AuditLog audit, IAuthorizationS
             return new CommandResult(CommandOutcome.Refused, ViewOnly);
         }
 
-        var result = await fleet.SendAsync(accountId, command, cancellationToken);
+        var result = await RefusedByGatewayAsync(accountId, command, cancellationToken) ?? await fleet.SendAsync(accountId, command, cancellationToken);
         await audit.RecordAsync(Actor(user), ActionName(command), accountId, $"{result.Outcome}: {result.Message}", cancellationToken);
         return result;
+    }
+
+    /// <summary>
+    /// A link on a gateway server asks the server first whether it will hold the session: a refusal (e.g. WAHA Core, which
+    /// holds only the session "default") is the answer the person gets at once, and nothing is started.
+    /// </summary>
+    private async Task<CommandResult?> RefusedByGatewayAsync(string accountId, SessionCommand command, CancellationToken cancellationToken)
+    {
+        if (command is not LinkCommand || fleet.Get(accountId) is not { } account
+            || services.GetService<Core.Engines.Workers.WorkerRouter>()?.Find(account.WorkerId)?.Gateway is not { } gateway)
+        {
+            return null;
+        }
+
+        try
+        {
+            return await gateway.CheckLinkAsync(accountId, cancellationToken) is { } refusal
+                ? new CommandResult(CommandOutcome.Refused, refusal)
+                : null;
+        }
+        catch (Core.Engines.Waha.WahaException)
+        {
+            return null; // the server could not be asked: the link goes ahead and reports what happens
+        }
     }
 
     public async Task<IReadOnlyDictionary<string, CommandResult>> ReconnectManyAsync(ClaimsPrincipal user, IReadOnlyCollection<string> accountIds, CancellationToken cancellationToken)

@@ -13,10 +13,29 @@ public sealed class SecurityOptions : IValidatableObject
     [Range(8, 128)]
     public int MinPasswordLength { get; set; } = 12;
 
+    /// <summary>
+    /// Wrong passwords for one account from one client before that client may not try that account again for
+    /// <see cref="LockoutDuration"/>. Other clients (the account's owner) can still sign in: a stranger cannot lock anyone out.
+    /// </summary>
     [Range(1, 100)]
     public int MaxFailedSignIns { get; set; } = 5;
 
     public TimeSpan LockoutDuration { get; set; } = TimeSpan.FromMinutes(15);
+
+    /// <summary>
+    /// Failed authentications (wrong API key, wrong password) one client may make in a burst; after that every request
+    /// of that client carrying credentials is answered 429 with Retry-After, one more allowed every <see cref="AuthFailureRefill"/>.
+    /// </summary>
+    [Range(1, 10_000)]
+    public int AuthFailureBurst { get; set; } = 10;
+
+    public TimeSpan AuthFailureRefill { get; set; } = TimeSpan.FromSeconds(30);
+
+    /// <summary>
+    /// How often a sign-in cookie (and an open dashboard tab) is checked against its user: a sign-out, a password or role
+    /// change, a disabled user or "sign out everywhere" ends existing sessions within this time.
+    /// </summary>
+    public TimeSpan SessionRevalidation { get; set; } = TimeSpan.FromSeconds(5);
 
     /// <summary>A signed-in session ends after this long without activity (sliding).</summary>
     public TimeSpan InactivityTimeout { get; set; } = TimeSpan.FromMinutes(30);

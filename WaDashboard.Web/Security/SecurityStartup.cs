@@ -32,8 +32,10 @@ public sealed class SecurityStartup(IServiceProvider services, FirstRunSetup set
         lifetime.ApplicationStarted.Register(() =>
         {
             var address = server.Features.Get<IServerAddressesFeature>()?.Addresses.FirstOrDefault() ?? "http://localhost:5080";
-            logger.LogWarning("No users yet. Create the first admin at {SetupUrl} (works once, valid until {ExpiresAt:u}). Restart to get a new link.",
-                $"{address.TrimEnd('/')}/account/setup?token={token}", expiresAt);
+            // The link is a credential: it goes to the console only, never to a log sink (files, collectors).
+            logger.LogWarning("No users yet: the one-time link that creates the first admin is printed on the console (valid until {ExpiresAt:u}). Restart to get a new link.", expiresAt);
+            Console.Out.WriteLine($"No users yet. Create the first admin at {address.TrimEnd('/')}/account/setup?token={token} (works once, valid until {expiresAt:u}). Restart to get a new link.");
+            Console.Out.Flush();
         });
     }
 

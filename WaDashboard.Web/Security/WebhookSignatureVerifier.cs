@@ -19,10 +19,16 @@ public enum WebhookVerdict
 
 /// <summary>
 /// Checks engine webhooks: an HMAC (SHA-512 by default, as WAHA signs, hex in <c>X-Webhook-Hmac</c>) over the raw
-/// body; the signed body's <c>timestamp</c> (Unix ms) must be within the tolerance and its <c>id</c> never seen before.
+/// body; the signed body's <c>timestamp</c> (Unix ms) must be within the tolerance and its <c>id</c> never seen before,
+/// also before a restart when a <see cref="WebhookReplayLog"/> is given.
 /// </summary>
-public sealed class WebhookSignatureVerifier(IOptions<SecurityOptions> options, TimeProvider time)
+public sealed class WebhookSignatureVerifier
 {
+    private readonly IOptions<SecurityOptions> options;
+    private readonly TimeProvider time;
+    private readonly WebhookReplayLog? replayLog;
+    private readonly object _appendLock = new();
+
     public const string SignatureHeader = "X-Webhook-Hmac";
     public const string AlgorithmHeader = "X-Webhook-Hmac-Algorithm";
 
@@ -35,13 +41,38 @@ public sealed class WebhookSignatureVerifier(IOptions<SecurityOptions> options, 
 
     private readonly ConcurrentDictionary<string, DateTimeOffset> _seen = new(StringComparer.Ordinal);
 
+    public WebhookSignatureVerifier(IOptions<SecurityOptions> options, TimeProvider time, WebhookReplayLog? replayLog = null)
+    {
+        this.options = options;
+        this.time = time;
+        this.replayLog = replayLog;
+        if (replayLog is not null && !string.IsNullOrEmpty(options.Value.Webhooks.Secret))
+        {
+            var tolerance = options.Value.Webhooks.Tolerance;
+            foreach (var (id, at) in replayLog.Load(time.GetUtcNow() - tolerance - tolerance))
+            {
+                _seen[id] = at;
+            }
+        }
+    }
+
     public static string Sign(byte[] body, string secret, string algorithm = "sha512") =>
         Convert.ToHexString(Algorithms[algorithm](Encoding.UTF8.GetBytes(secret), body)).ToLowerInvariant();
 
-    public WebhookVerdict Verify(byte[] body, string? signature)
+    /// <summary>Checks with the receiver's configured secret and algorithm (the alert-style single secret).</summary>
+    public WebhookVerdict Verify(byte[] body, string? signature) =>
+        Verify(body, signature, options.Value.Webhooks.Algorithm, options.Value.Webhooks.Secret);
+
+    /// <summary>
+    /// Checks a webhook signed with <paramref name="secret"/> (one gateway server's key) by the algorithm the sender names
+    /// in <see cref="AlgorithmHeader"/> (WAHA always says sha512, <c>src/core/integrations/webhooks/WebhookSender.ts</c>);
+    /// the configured algorithm when the sender names none. An id already accepted is <see cref="WebhookVerdict.Replayed"/>:
+    /// WAHA repeats a webhook with the same body (and id) when it did not get a 2xx, so the receiver acknowledges it again.
+    /// </summary>
+    public WebhookVerdict Verify(byte[] body, string? signature, string? algorithm, string secret)
     {
         var webhooks = options.Value.Webhooks;
-        if (string.IsNullOrEmpty(webhooks.Secret))
+        if (string.IsNullOrEmpty(secret))
         {
             return WebhookVerdict.NotConfigured;
         }
@@ -51,7 +82,13 @@ public sealed class WebhookSignatureVerifier(IOptions<SecurityOptions> options, 
             return WebhookVerdict.MissingSignature;
         }
 
-        var expected = Encoding.ASCII.GetBytes(Sign(body, webhooks.Secret, webhooks.Algorithm));
+        var named = string.IsNullOrWhiteSpace(algorithm) ? webhooks.Algorithm : algorithm.Trim();
+        if (!Algorithms.ContainsKey(named))
+        {
+            return WebhookVerdict.BadSignature;
+        }
+
+        var expected = Encoding.ASCII.GetBytes(Sign(body, secret, named));
         if (!CryptographicOperations.FixedTimeEquals(expected, Encoding.ASCII.GetBytes(signature.Trim().ToLowerInvariant())))
         {
             return WebhookVerdict.BadSignature;
@@ -72,7 +109,7 @@ public sealed class WebhookSignatureVerifier(IOptions<SecurityOptions> options, 
         }
 
         var now = time.GetUtcNow();
-        if (id.Length == 0)
+        if (id.Length is 0 or > 200 || id.Any(c => char.IsControl(c) || char.IsWhiteSpace(c)))
         {
             return WebhookVerdict.MalformedBody;
         }
@@ -83,7 +120,22 @@ public sealed class WebhookSignatureVerifier(IOptions<SecurityOptions> options, 
         }
 
         Forget(now - webhooks.Tolerance - webhooks.Tolerance);
-        return _seen.TryAdd(id, at) ? WebhookVerdict.Accepted : WebhookVerdict.Replayed;
+        if (replayLog is null)
+        {
+            return _seen.TryAdd(id, at) ? WebhookVerdict.Accepted : WebhookVerdict.Replayed;
+        }
+
+        // On disk before it is acted on: a restart right after cannot make it new again.
+        lock (_appendLock)
+        {
+            if (!_seen.TryAdd(id, at))
+            {
+                return WebhookVerdict.Replayed;
+            }
+
+            replayLog.Append(id, at, () => _seen);
+            return WebhookVerdict.Accepted;
+        }
     }
 
     /// <summary>Ids older than twice the tolerance can never pass the timestamp check again.</summary>

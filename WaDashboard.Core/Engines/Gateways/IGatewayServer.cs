@@ -48,6 +48,12 @@ public interface IGatewayServer : IWhatsAppEngine
     /// <summary>Removes the account's session from the server (logout and delete), when the account moves away or is deleted.</summary>
     Task DeleteSessionAsync(string accountId, CancellationToken cancellationToken);
 
+    /// <summary>
+    /// Before a person links an account here: whether the server will hold its session. Null when it will; otherwise the
+    /// server's refusal in words a person can act on (e.g. WAHA Core holds only the session "default").
+    /// </summary>
+    Task<string?> CheckLinkAsync(string accountId, CancellationToken cancellationToken);
+
     /// <summary>The server's background work (QR polling while a person links, periodic reconciliation) until cancelled.</summary>
     Task RunAsync(CancellationToken cancellationToken);
 }

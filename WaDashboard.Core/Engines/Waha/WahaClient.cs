@@ -4,17 +4,19 @@ using System.Text;
 using System.Text.Json;
 using System.Text.Json.Nodes;
 using Microsoft.Extensions.Logging;
+using Polly;
+using Polly.CircuitBreaker;
+using Polly.Timeout;
 using WaDashboard.Core.Engines.Gateways;
 
 namespace WaDashboard.Core.Engines.Waha;
 
 /// <summary>
-/// Typed HTTP client for one WAHA server. Every call carries <c>X-Api-Key</c> and its own timeout
-/// (<see cref="GatewayOptions.RequestTimeout"/>); reads (GET) are retried <see cref="GatewayOptions.Retries"/> times on a
-/// network error, a timeout or a 5xx, after a short jittered pause; nothing else is ever retried. A circuit breaker per
-/// server (<see cref="GatewayOptions.BreakerThreshold"/> failed attempts in a row) refuses calls for
-/// <see cref="GatewayOptions.BreakerOpenFor"/>, then lets one trial through. Failures surface as <see cref="WahaException"/>s
-/// naming the server, the method, the path and the status.
+/// Typed HTTP client for one WAHA server. Every call carries <c>X-Api-Key</c> and goes through the server's resilience
+/// pipeline (<see cref="WahaResilience"/>, Polly): a timeout per <see cref="WahaCallKind"/> (reads, session control, and
+/// the calls WAHA holds up to 15 s while it waits for a session status), retries for reads only, and a circuit breaker
+/// that counts only transport failures, timeouts and 5xx answers. WAHA's 4xx answers (422 "not as expected", 404) are
+/// answers: they surface as <see cref="WahaApiException"/>s and never count against the server.
 /// </summary>
 public sealed class WahaClient
 {
@@ -25,11 +27,14 @@ public sealed class WahaClient
     private readonly TimeProvider _time;
     private readonly ILogger _logger;
     private readonly Uri _baseUri;
-    private readonly WahaCircuitBreaker _breaker;
+    private readonly CircuitBreakerStateProvider _breaker = new();
+    private readonly ResiliencePipeline<WahaAnswer> _pipeline;
     private readonly object _healthLock = new();
     private DateTimeOffset? _lastContact;
+    private DateTimeOffset _openUntil;
     private string? _lastError;
     private bool _contacted;
+    private int _consecutiveFailures;
 
     public WahaClient(GatewayServerOptions server, GatewayOptions options, HttpClient http, TimeProvider time, ILogger logger)
     {
@@ -39,7 +44,7 @@ public sealed class WahaClient
         _time = time;
         _logger = logger;
         _baseUri = new Uri(server.Url.EndsWith('/') ? server.Url : server.Url + "/", UriKind.Absolute);
-        _breaker = new WahaCircuitBreaker(options.BreakerThreshold, options.BreakerOpenFor, time);
+        _pipeline = WahaResilience.Build(options, time, _breaker, Judged, Opened, attempt => RetryDelay(attempt));
     }
 
     public string ServerId => _server.Id;
@@ -51,14 +56,14 @@ public sealed class WahaClient
     {
         get
         {
-            if (_breaker.IsOpen)
+            if (BreakerOpen)
             {
                 return GatewayReachability.BreakerOpen;
             }
 
             lock (_healthLock)
             {
-                if (_breaker.ConsecutiveFailures > 0)
+                if (_consecutiveFailures > 0)
                 {
                     return GatewayReachability.Failing;
                 }
@@ -68,9 +73,20 @@ public sealed class WahaClient
         }
     }
 
-    public bool BreakerOpen => _breaker.IsOpen;
+    /// <summary>The breaker refuses calls (open; half-open while its one trial call is out counts as closed).</summary>
+    public bool BreakerOpen => _breaker.CircuitState is CircuitState.Open or CircuitState.Isolated;
 
-    public int ConsecutiveFailures => _breaker.ConsecutiveFailures;
+    /// <summary>Server failures (transport, timeout, 5xx) in a row; any other answer resets it.</summary>
+    public int ConsecutiveFailures
+    {
+        get
+        {
+            lock (_healthLock)
+            {
+                return _consecutiveFailures;
+            }
+        }
+    }
 
     /// <summary>When the server last answered (any HTTP status).</summary>
     public DateTimeOffset? LastContact
@@ -155,7 +171,7 @@ public sealed class WahaClient
     /// <summary><c>GET /api/sessions/{name}/me</c>; null when the session is not authenticated.</summary>
     public async Task<WahaMe?> GetMeAsync(string name, CancellationToken cancellationToken)
     {
-        using var document = await SendJsonAsync(HttpMethod.Get, $"api/sessions/{Escape(name)}/me", null, cancellationToken);
+        using var document = await SendJsonAsync(HttpMethod.Get, $"api/sessions/{Escape(name)}/me", null, cancellationToken, WahaCallKind.Waiting);
         return WahaMe.From(document.RootElement);
     }
 
@@ -164,7 +180,7 @@ public sealed class WahaClient
     /// <summary><c>GET /api/{session}/auth/qr?format=raw</c> → <c>{value}</c> (422 unless the session is in SCAN_QR_CODE).</summary>
     public async Task<string> GetQrValueAsync(string name, CancellationToken cancellationToken)
     {
-        using var document = await SendJsonAsync(HttpMethod.Get, $"api/{Escape(name)}/auth/qr?format=raw", null, cancellationToken);
+        using var document = await SendJsonAsync(HttpMethod.Get, $"api/{Escape(name)}/auth/qr?format=raw", null, cancellationToken, WahaCallKind.Waiting);
         return WahaJson.String(document.RootElement, "value") is { Length: > 0 } value
             ? value
             : throw new WahaApiException(ServerId, "GET", $"/api/{name}/auth/qr?format=raw", HttpStatusCode.OK, "the answer holds no QR value");
@@ -174,7 +190,7 @@ public sealed class WahaClient
     public async Task<string> RequestCodeAsync(string name, string phoneDigits, CancellationToken cancellationToken)
     {
         var body = new JsonObject { ["phoneNumber"] = phoneDigits };
-        using var document = await SendJsonAsync(HttpMethod.Post, $"api/{Escape(name)}/auth/request-code", body, cancellationToken);
+        using var document = await SendJsonAsync(HttpMethod.Post, $"api/{Escape(name)}/auth/request-code", body, cancellationToken, WahaCallKind.Waiting);
         return WahaJson.String(document.RootElement, "code") is { Length: > 0 } code
             ? code
             : throw new WahaApiException(ServerId, "POST", $"/api/{name}/auth/request-code", HttpStatusCode.OK, "the answer holds no code");
@@ -186,7 +202,7 @@ public sealed class WahaClient
     public async Task<JsonElement> SendTextAsync(string session, string chatId, string text, CancellationToken cancellationToken)
     {
         var body = new JsonObject { ["session"] = session, ["chatId"] = chatId, ["text"] = text };
-        using var document = await SendJsonAsync(HttpMethod.Post, "api/sendText", body, cancellationToken);
+        using var document = await SendJsonAsync(HttpMethod.Post, "api/sendText", body, cancellationToken, WahaCallKind.Waiting);
         return document.RootElement.Clone();
     }
 
@@ -204,30 +220,66 @@ public sealed class WahaClient
     private static string Escape(string segment) => Uri.EscapeDataString(segment);
 
     /// <summary>
-    /// One call, with retries for GETs. The body is parsed as JSON (an empty body reads as JSON null). Only the breaker,
+    /// One call through the pipeline. The body is parsed as JSON (an empty body reads as JSON null). Only an open breaker,
     /// a timeout, the network or a non-success status make it throw.
     /// </summary>
-    private async Task<JsonDocument> SendJsonAsync(HttpMethod method, string relative, JsonNode? body, CancellationToken cancellationToken)
+    private async Task<JsonDocument> SendJsonAsync(HttpMethod method, string relative, JsonNode? body, CancellationToken cancellationToken, WahaCallKind? kind = null)
     {
         var path = "/" + relative;
-        var idempotent = method == HttpMethod.Get;
-        var attempts = idempotent ? 1 + Math.Max(0, _options.Retries) : 1;
-        for (var attempt = 1; ; attempt++)
+        var callKind = kind ?? (method == HttpMethod.Get ? WahaCallKind.Read : WahaCallKind.Control);
+        var context = ResilienceContextPool.Shared.Get(cancellationToken);
+        context.Properties.Set(WahaResilience.Kind, callKind);
+        WahaAnswer answer;
+        try
         {
-            try
+            answer = await _pipeline.ExecuteAsync(
+                static async (ctx, state) => await state.Client.SendOnceAsync(state.Method, state.Relative, state.Body, ctx.CancellationToken),
+                context,
+                (Client: this, Method: method, Relative: relative, Body: body));
+        }
+        catch (BrokenCircuitException)
+        {
+            throw new WahaBreakerOpenException(ServerId, method.Method, path, OpenUntil, ConsecutiveFailures, LastError);
+        }
+        catch (TimeoutRejectedException)
+        {
+            var error = new WahaTimeoutException(ServerId, method.Method, path, WahaResilience.TimeoutFor(callKind, _options));
+            Remember(error.Message);
+            throw error;
+        }
+        catch (HttpRequestException ex)
+        {
+            // No connection at all (refused, name not resolved, TLS): the request never left; anything else may have reached it.
+            var neverSent = ex.HttpRequestError is HttpRequestError.ConnectionError or HttpRequestError.NameResolutionError
+                or HttpRequestError.SecureConnectionError or HttpRequestError.ProxyTunnelError;
+            var error = new WahaUnreachableException(ServerId, method.Method, path, !neverSent, ex);
+            Remember(error.Message);
+            throw error;
+        }
+        finally
+        {
+            ResilienceContextPool.Shared.Return(context);
+        }
+
+        if (answer.Status is < HttpStatusCode.OK or >= HttpStatusCode.Ambiguous)
+        {
+            var error = new WahaApiException(ServerId, method.Method, path, answer.Status, answer.Body);
+            // A refused key or a failing server is worth showing on the server's health; other refusals are about one session.
+            Remember(answer.IsServerError || answer.Status is HttpStatusCode.Unauthorized or HttpStatusCode.Forbidden ? error.Message : null);
+            throw error;
+        }
+
+        Remember(null);
+        return answer.Body.Length == 0 ? JsonDocument.Parse("null") : ParseOrNull(answer.Body);
+    }
+
+    private DateTimeOffset OpenUntil
+    {
+        get
+        {
+            lock (_healthLock)
             {
-                var text = await SendOnceAsync(method, relative, path, body, cancellationToken);
-                return text.Length == 0 ? JsonDocument.Parse("null") : ParseOrNull(text);
-            }
-            catch (WahaException ex) when (idempotent && attempt < attempts && IsTransient(ex) && !_breaker.IsOpen)
-            {
-                var delay = RetryDelay(attempt);
-                _logger.LogDebug("Gateway {ServerId}: {Method} {Path} failed ({Error}); retry {Attempt} of {Retries} in {Delay} ms",
-                    ServerId, method.Method, path, ex.Message, attempt, attempts - 1, (int)delay.TotalMilliseconds);
-                if (delay > TimeSpan.Zero)
-                {
-                    await Task.Delay(delay, _time, cancellationToken);
-                }
+                return _openUntil;
             }
         }
     }
@@ -244,86 +296,40 @@ public sealed class WahaClient
         }
     }
 
-    private static bool IsTransient(WahaException ex) =>
-        ex is WahaTimeoutException or WahaUnreachableException || ex is WahaApiException { IsServerError: true };
-
-    private async Task<string> SendOnceAsync(HttpMethod method, string relative, string path, JsonNode? body, CancellationToken cancellationToken)
+    private async ValueTask<WahaAnswer> SendOnceAsync(HttpMethod method, string relative, JsonNode? body, CancellationToken cancellationToken)
     {
-        if (!_breaker.TryEnter(out var trial, out var openUntil))
+        using var request = new HttpRequestMessage(method, new Uri(_baseUri, relative));
+        request.Headers.Add(ApiKeyHeader, _server.ApiKey);
+        request.Headers.Accept.Add(new MediaTypeWithQualityHeaderValue("application/json"));
+        if (body is not null)
         {
-            throw new WahaBreakerOpenException(ServerId, method.Method, path, openUntil, _breaker.ConsecutiveFailures, LastError);
+            request.Content = new StringContent(body.ToJsonString(), Encoding.UTF8, "application/json");
         }
 
-        using var timeout = new CancellationTokenSource(_options.RequestTimeout, _time);
-        using var linked = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken, timeout.Token);
-        try
-        {
-            using var request = new HttpRequestMessage(method, new Uri(_baseUri, relative));
-            request.Headers.Add(ApiKeyHeader, _server.ApiKey);
-            request.Headers.Accept.Add(new MediaTypeWithQualityHeaderValue("application/json"));
-            if (body is not null)
-            {
-                request.Content = new StringContent(body.ToJsonString(), Encoding.UTF8, "application/json");
-            }
+        using var response = await _http.SendAsync(request, HttpCompletionOption.ResponseContentRead, cancellationToken);
+        var text = await response.Content.ReadAsStringAsync(cancellationToken);
+        Answered();
+        return new WahaAnswer(response.StatusCode, text);
+    }
 
-            using var response = await _http.SendAsync(request, HttpCompletionOption.ResponseContentRead, linked.Token);
-            var text = await response.Content.ReadAsStringAsync(linked.Token);
-            if ((int)response.StatusCode >= 500)
-            {
-                var error = new WahaApiException(ServerId, method.Method, path, response.StatusCode, text);
-                Failed(error, trial, answered: true);
-                throw error;
-            }
-
-            Answered();
-            _breaker.OnSuccess();
-            if (!response.IsSuccessStatusCode)
-            {
-                var error = new WahaApiException(ServerId, method.Method, path, response.StatusCode, text);
-                // A refused key is worth showing on the server's health; other refusals are about one session.
-                Remember(response.StatusCode is HttpStatusCode.Unauthorized or HttpStatusCode.Forbidden ? error.Message : null);
-
-                throw error;
-            }
-
-            Remember(null);
-            return text;
-        }
-        catch (OperationCanceledException) when (timeout.IsCancellationRequested && !cancellationToken.IsCancellationRequested)
+    /// <summary>The breaker judged one outcome: a server failure, or an answer.</summary>
+    private void Judged(bool failed)
+    {
+        lock (_healthLock)
         {
-            var error = new WahaTimeoutException(ServerId, method.Method, path, _options.RequestTimeout);
-            Failed(error, trial, answered: false);
-            throw error;
-        }
-        catch (HttpRequestException ex)
-        {
-            // No connection at all (refused, name not resolved, TLS): the request never left; anything else may have reached it.
-            var neverSent = ex.HttpRequestError is HttpRequestError.ConnectionError or HttpRequestError.NameResolutionError
-                or HttpRequestError.SecureConnectionError or HttpRequestError.ProxyTunnelError;
-            var error = new WahaUnreachableException(ServerId, method.Method, path, !neverSent, ex);
-            Failed(error, trial, answered: false);
-            throw error;
-        }
-        catch (OperationCanceledException)
-        {
-            _breaker.OnAbandoned(trial);
-            throw;
+            _consecutiveFailures = failed ? _consecutiveFailures + 1 : 0;
         }
     }
 
-    private void Failed(WahaException error, bool trial, bool answered)
+    private void Opened(TimeSpan openFor)
     {
-        if (answered)
+        lock (_healthLock)
         {
-            Answered();
+            _openUntil = _time.GetUtcNow() + openFor;
         }
 
-        Remember(error.Message);
-        if (_breaker.OnFailure(trial))
-        {
-            _logger.LogWarning("Gateway {ServerId}: circuit breaker open for {OpenFor} after {Failures} failed calls in a row; last: {Error}",
-                ServerId, _options.BreakerOpenFor, _breaker.ConsecutiveFailures, error.Message);
-        }
+        _logger.LogWarning("Gateway {ServerId}: circuit breaker open for {OpenFor} after {Failures} failed calls in a row; last: {Error}",
+            ServerId, openFor, ConsecutiveFailures, LastError);
     }
 
     private void Answered()

@@ -53,6 +53,7 @@ public sealed class WahaEngine : IGatewayServer, IDisposable
     });
 
     private long _epoch;
+    private int _engineKind;
     private long _lastReconcileTicks = long.MinValue;
     private int _sessionsOnServer;
 
@@ -85,6 +86,9 @@ public sealed class WahaEngine : IGatewayServer, IDisposable
 
         /// <summary>The last status applied (null: none yet).</summary>
         public string? Status { get; set; }
+
+        /// <summary>The statuses this adapter saw, oldest first (the last 10): what a FAILED followed, without webhooks.</summary>
+        public List<string> Seen { get; } = [];
 
         public bool Connected { get; set; }
         public string? LastQr { get; set; }
@@ -207,7 +211,15 @@ public sealed class WahaEngine : IGatewayServer, IDisposable
         {
             _logger.LogInformation("Gateway {ServerId}: creating the session of {AccountId} (generation {Generation}) to link by {Link}",
                 Server.Id, session.AccountId, session.Generation, session.Intent);
-            info = await Client.CreateSessionAsync(session.Name, config, start: true, cancellationToken);
+            try
+            {
+                info = await Client.CreateSessionAsync(session.Name, config, start: true, cancellationToken);
+            }
+            catch (WahaApiException ex) when (WahaRefusal.From(ex, Server.Id) is { } refusal)
+            {
+                Refused(session, refusal);
+                return;
+            }
         }
         else
         {
@@ -218,12 +230,60 @@ public sealed class WahaEngine : IGatewayServer, IDisposable
                 await Client.StopAsync(session.Name, cancellationToken);
             }
 
-            await Client.UpdateSessionAsync(session.Name, config, cancellationToken);
-            await Client.LogoutAsync(session.Name, cancellationToken);
-            info = await Client.StartAsync(session.Name, cancellationToken);
+            try
+            {
+                await Client.UpdateSessionAsync(session.Name, config, cancellationToken);
+                await Client.LogoutAsync(session.Name, cancellationToken);
+                info = await Client.StartAsync(session.Name, cancellationToken);
+            }
+            catch (WahaApiException ex) when (WahaRefusal.From(ex, Server.Id) is { } refusal)
+            {
+                Refused(session, refusal);
+                return;
+            }
         }
 
         await ApplyAsync(session, info, cancellationToken);
+    }
+
+    /// <summary>WAHA refused to create or start the session: the person hears it at once, with WAHA's words and what to do.</summary>
+    private void Refused(Tracked session, WahaRefusal refusal)
+    {
+        _logger.LogWarning("Gateway {ServerId}: the link of {AccountId} was refused: {Reason}", Server.Id, session.AccountId, refusal.Message);
+        Untrack(session);
+        Emit(new SessionDisconnected(session.AccountId, session.Generation, WahaRefusal.Code, refusal.Message));
+    }
+
+    /// <summary>
+    /// Asks the server whether it will hold this account's session, before a link is started: WAHA Core holds only the
+    /// session <c>default</c> and refuses any other name with 422 (<c>OnlyDefaultSessionIsAllowed</c>,
+    /// <c>src/core/manager.core.ts</c>), which only a create or a start reveals (a GET of an unknown name is a plain 404).
+    /// A missing session is created stopped (<c>start: false</c>), which the link then starts; null when the server will hold it.
+    /// </summary>
+    public async Task<string?> CheckLinkAsync(string accountId, CancellationToken cancellationToken)
+    {
+        var name = SessionName(accountId);
+        var gate = Gate(accountId);
+        await gate.WaitAsync(cancellationToken);
+        try
+        {
+            if (await Client.GetSessionAsync(name, cancellationToken) is not null)
+            {
+                return null;
+            }
+
+            var config = SessionConfig(new Tracked(new SessionStartRequest(accountId, 0, "", LinkMode.Qr, ""), name));
+            await Client.CreateSessionAsync(name, config, start: false, cancellationToken);
+            return null;
+        }
+        catch (WahaApiException ex) when (WahaRefusal.From(ex, Server.Id) is { } refusal)
+        {
+            return refusal.Message;
+        }
+        finally
+        {
+            gate.Release();
+        }
     }
 
     private JsonObject SessionConfig(Tracked session)
@@ -236,6 +296,8 @@ public sealed class WahaEngine : IGatewayServer, IDisposable
                 [GenerationMetadataKey] = session.Generation.ToString(CultureInfo.InvariantCulture),
             },
         };
+        // WEBJS sends message.ack (the delivery receipts) only with tagsEventsOn (src/core/engines/webjs/session.webjs.core.ts).
+        config["webjs"] = new JsonObject { ["tagsEventsOn"] = true };
         if (_options.WebhookBaseUrl is { Length: > 0 } baseUrl)
         {
             var webhook = new JsonObject
@@ -243,7 +305,7 @@ public sealed class WahaEngine : IGatewayServer, IDisposable
                 ["url"] = $"{baseUrl.TrimEnd('/')}/api/webhooks/{Uri.EscapeDataString(Server.Id)}",
                 ["events"] = new JsonArray("session.status", "message.ack"),
             };
-            if (_options.WebhookSecret is { Length: > 0 } secret)
+            if (_options.WebhookSecretFor(Server) is { Length: > 0 } secret)
             {
                 webhook["hmac"] = new JsonObject { ["key"] = secret };
             }
@@ -381,37 +443,13 @@ public sealed class WahaEngine : IGatewayServer, IDisposable
         }
 
         // A timeout, a broken connection or a 5xx propagate: the message may have gone out.
-        var id = MessageIdOf(answer);
+        var id = WahaMessageIds.OfSent(answer, $"{toDigits}@c.us");
         if (id is null)
         {
             _logger.LogWarning("Gateway {ServerId}: sendText for {AccountId} was accepted but the answer holds no message id", Server.Id, accountId);
         }
 
         return EngineSendResult.Sent(id ?? "");
-    }
-
-    /// <summary>The message id in a sendText answer: <c>id</c> (a string), <c>id._serialized</c> (WEBJS) or <c>key.id</c> (NOWEB).</summary>
-    internal static string? MessageIdOf(JsonElement answer)
-    {
-        if (answer.ValueKind != JsonValueKind.Object)
-        {
-            return null;
-        }
-
-        if (answer.TryGetProperty("id", out var id))
-        {
-            if (id.ValueKind == JsonValueKind.String && id.GetString() is { Length: > 0 } plain)
-            {
-                return plain;
-            }
-
-            if (WahaJson.String(id, "_serialized") is { Length: > 0 } serialized)
-            {
-                return serialized;
-            }
-        }
-
-        return answer.TryGetProperty("key", out var key) ? WahaJson.String(key, "id") : null;
     }
 
     public async Task<EngineSessionInfo?> GetSessionAsync(string accountId, CancellationToken cancellationToken)
@@ -449,7 +487,14 @@ public sealed class WahaEngine : IGatewayServer, IDisposable
     {
         var all = await Client.ListSessionsAsync(cancellationToken);
         Volatile.Write(ref _sessionsOnServer, all.Count);
-        return all.Select(s => new GatewaySession(s.Name, s.Status, AccountIdOf(s), s.Me?.Id, s.Me?.PushName, s.Engine)).ToList();
+        // WAHA's list has no engine (src/core/manager.core.ts getSessions); one session's GET has it (getSessionInfo).
+        if (EngineKind == WahaEngineKind.Unknown && all.FirstOrDefault(s => s.Status != WahaStatus.Stopped) is { } running)
+        {
+            LearnEngine((await Client.GetSessionAsync(running.Name, cancellationToken))?.Engine);
+        }
+
+        var engine = EngineKind == WahaEngineKind.Unknown ? null : EngineKind.ToString().ToUpperInvariant();
+        return all.Select(s => new GatewaySession(s.Name, s.Status, AccountIdOf(s), s.Me?.Id, s.Me?.PushName, s.Engine ?? engine)).ToList();
     }
 
     // ------------------------------------------------------------------ webhooks
@@ -472,7 +517,8 @@ public sealed class WahaEngine : IGatewayServer, IDisposable
                     return;
                 }
 
-                await WithSessionAsync(tracked, ReadAndApplyAsync, cancellationToken);
+                var statuses = StatusesOf(body);
+                await WithSessionAsync(tracked, (t, ct) => ReadAndApplyAsync(t, ct, statuses), cancellationToken);
                 break;
             case "message.ack":
                 OnMessageAck(accountId, body);
@@ -493,6 +539,8 @@ public sealed class WahaEngine : IGatewayServer, IDisposable
         {
             messageId = WahaJson.String(idObject, "_serialized");
         }
+
+        messageId = messageId is null ? null : WahaMessageIds.Normalize(messageId);
 
         var ack = WahaJson.String(payload, "ackName");
         if (ack is null && payload.TryGetProperty("ack", out var ackNumber) && ackNumber.TryGetInt32(out var number))
@@ -657,8 +705,9 @@ public sealed class WahaEngine : IGatewayServer, IDisposable
     }
 
     /// <summary>
-    /// One pass of the server's single QR loop: every session being linked is read (its QR, or its status, so a scan or a
-    /// confirmed code is seen within one interval even without webhooks); an unconfirmed pairing code dies after 3 minutes.
+    /// One pass of the server's single QR loop: every session being linked is read (its status, then its QR while it is in
+    /// SCAN_QR_CODE, so a scan or a confirmed code is seen within one interval even without webhooks); an unconfirmed
+    /// pairing code dies after 3 minutes.
     /// </summary>
     internal async Task PollLinkingAsync(CancellationToken cancellationToken)
     {
@@ -681,19 +730,8 @@ public sealed class WahaEngine : IGatewayServer, IDisposable
                     return;
                 }
 
-                if (s is { Intent: LinkMode.Qr, Status: WahaStatus.ScanQrCode })
-                {
-                    try
-                    {
-                        await ShowQrValueAsync(s, await Client.GetQrValueAsync(s.Name, ct), ct);
-                        return;
-                    }
-                    catch (WahaApiException ex) when (ex.StatusCode == HttpStatusCode.UnprocessableEntity)
-                    {
-                        // Not in SCAN_QR_CODE any more: read where it went.
-                    }
-                }
-
+                // The status first (answered at once), the QR only when it says SCAN_QR_CODE: outside that status WAHA
+                // holds a QR read up to 15 s before its 422 (waitUntilStatus, src/core/abc/manager.abc.ts).
                 await ReadAndApplyAsync(s, ct);
             }, cancellationToken);
         }
@@ -723,7 +761,9 @@ public sealed class WahaEngine : IGatewayServer, IDisposable
         }
     }
 
-    private async Task ReadAndApplyAsync(Tracked session, CancellationToken cancellationToken)
+    private Task ReadAndApplyAsync(Tracked session, CancellationToken cancellationToken) => ReadAndApplyAsync(session, cancellationToken, null);
+
+    private async Task ReadAndApplyAsync(Tracked session, CancellationToken cancellationToken, IReadOnlyList<string>? statuses)
     {
         var info = await Client.GetSessionAsync(session.Name, cancellationToken);
         if (info is null)
@@ -732,7 +772,26 @@ public sealed class WahaEngine : IGatewayServer, IDisposable
             return;
         }
 
-        await ApplyAsync(session, info, cancellationToken);
+        // The webhook's list is the history up to the status it announced, which is at most the one read now.
+        await ApplyAsync(session, info, cancellationToken, statuses);
+    }
+
+    /// <summary>
+    /// The <c>statuses</c> of a <c>session.status</c> payload (<c>[{status, timestamp}]</c>, the last few, oldest first), as
+    /// WAHA sends them since 2025 (<c>src/core/abc/session.abc.ts</c>); empty when absent.
+    /// </summary>
+    internal static IReadOnlyList<string> StatusesOf(JsonElement body)
+    {
+        if (!body.TryGetProperty("payload", out var payload) || payload.ValueKind != JsonValueKind.Object
+            || !payload.TryGetProperty("statuses", out var statuses) || statuses.ValueKind != JsonValueKind.Array)
+        {
+            return [];
+        }
+
+        return statuses.EnumerateArray()
+            .Select(s => s.ValueKind == JsonValueKind.Object ? WahaJson.String(s, "status") : null)
+            .OfType<string>()
+            .ToList();
     }
 
     /// <summary>A session the adapter believes running is gone from the server.</summary>
@@ -750,11 +809,29 @@ public sealed class WahaEngine : IGatewayServer, IDisposable
     }
 
     /// <summary>The one status-apply function (called under the account's lock).</summary>
-    private async Task ApplyAsync(Tracked session, WahaSessionInfo info, CancellationToken cancellationToken)
+    private async Task ApplyAsync(Tracked session, WahaSessionInfo info, CancellationToken cancellationToken, IReadOnlyList<string>? statuses = null)
     {
         if (!IsCurrent(session) || info.Status.Length == 0)
         {
             return;
+        }
+
+        LearnEngine(info.Engine);
+        // What came before this status: WAHA's own list when a webhook brought it, else what this adapter saw.
+        var before = statuses is not { Count: > 0 } ? session.Seen.ToList()
+            : statuses[^1] == info.Status ? statuses.Take(statuses.Count - 1).ToList()
+            : statuses.ToList();
+        if (before.Count == 0)
+        {
+            before = session.Seen.ToList();
+        }
+        if (session.Seen.Count == 0 || session.Seen[^1] != info.Status)
+        {
+            session.Seen.Add(info.Status);
+            if (session.Seen.Count > 10)
+            {
+                session.Seen.RemoveAt(0);
+            }
         }
 
         var previous = session.Status;
@@ -810,8 +887,18 @@ public sealed class WahaEngine : IGatewayServer, IDisposable
                         $"Gateway {Server.Id}: the session {session.Name} lost its login (logged out) and asks for a new QR code; it was stopped."));
                     break;
                 case WahaEffect.EmitFailed:
-                    Emit(new SessionDisconnected(session.AccountId, session.Generation, WahaStatus.Failed,
-                        $"Gateway {Server.Id}: WAHA reports the session {session.Name} FAILED (was {previous ?? "unknown"}); it may need a restart, or the device was unlinked on the phone."));
+                    var failure = WahaFailedStatus.Classify(EngineKind, before, info.Me is not null);
+                    var (code, text) = WahaFailedStatus.Describe(failure, EngineKind, Server.Id, session.Name);
+                    _logger.LogInformation("Gateway {ServerId}: the session of {AccountId} FAILED after {Before}: {Reason}",
+                        Server.Id, session.AccountId, string.Join(" → ", before.TakeLast(3)), failure);
+                    if (failure is WahaFailure.QrExpired or WahaFailure.LoggedOut)
+                    {
+                        // Nothing a restart can mend: the session is stopped; a person relinks.
+                        Untrack(session);
+                        await StopQuietlyAsync(session, cancellationToken);
+                    }
+
+                    Emit(new SessionDisconnected(session.AccountId, session.Generation, code, text));
                     break;
                 case WahaEffect.EmitStopped:
                     Emit(new SessionDisconnected(session.AccountId, session.Generation, WahaStatus.Stopped,
@@ -880,6 +967,17 @@ public sealed class WahaEngine : IGatewayServer, IDisposable
     }
 
     // ------------------------------------------------------------------ helpers
+
+    /// <summary>The server's engine as its sessions report it (<c>GET /api/sessions/{name}</c>; the list carries none).</summary>
+    public WahaEngineKind EngineKind => (WahaEngineKind)Volatile.Read(ref _engineKind);
+
+    private void LearnEngine(string? engine)
+    {
+        if (WahaFailedStatus.ParseEngine(engine) is not WahaEngineKind.Unknown and var kind)
+        {
+            Volatile.Write(ref _engineKind, (int)kind);
+        }
+    }
 
     private SemaphoreSlim Gate(string accountId) => _gates.GetOrAdd(accountId, _ => new SemaphoreSlim(1, 1));
 

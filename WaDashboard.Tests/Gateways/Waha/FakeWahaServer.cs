@@ -11,19 +11,14 @@ using Microsoft.Extensions.Logging;
 namespace WaDashboard.Tests.Gateways.Waha;
 
 /// <summary>
-/// An in-test WAHA server (Kestrel on 127.0.0.1) that follows WAHA's documented session API
-/// (https://waha.devlike.pro/docs/how-to/sessions/, /events/, /security/):
-/// <c>GET/POST /api/sessions</c>, <c>GET/PUT/DELETE /api/sessions/{name}</c>, <c>POST /api/sessions/{name}/start|stop|restart|logout</c>,
-/// <c>GET /api/sessions/{name}/me</c>, <c>GET /api/{session}/auth/qr?format=raw</c>, <c>POST /api/{session}/auth/request-code</c>,
-/// <c>POST /api/sendText</c>; <c>X-Api-Key</c> or 401 <c>{"message":"Unauthorized","statusCode":401}</c>; a start goes
-/// STARTING, then WORKING with a login or SCAN_QR_CODE without; QR and pairing-code calls outside SCAN_QR_CODE and a
-/// send outside WORKING get WAHA's 422 <c>{error, session, status, expected}</c>; every status change is posted as a
-/// <c>session.status</c> webhook to the session's configured URLs, signed with its <c>hmac.key</c> (hex HMAC-SHA512 of the
-/// raw body in <c>X-Webhook-Hmac</c>, <c>X-Webhook-Hmac-Algorithm: sha512</c>), in order. Its own timing runs on real time
-/// (it stands for another process). Test controls: scan, rotate the QR, fail, log out from the phone, go down and come
+/// An in-test WAHA server (Kestrel on 127.0.0.1) that behaves as WAHA's source does, per engine (NOWEB, WEBJS, GOWS) and
+/// tier (Core holds only the session "default"). Each behaviour names the WAHA file it follows (the 2025–2026 code of
+/// devlikeapro/waha and the forks that merge its core). Its documented waits (5 s for a session to run, 10 s for a status,
+/// webhook retries 2 s apart) run on the injected clock; a session's start (the engine booting) runs in real time, as
+/// another process would. Test controls: scan, rotate or expire the QR, fail, log out from the phone, go down and come
 /// up, answer 5xx, answer slowly, drop webhooks, restart with every session in a given status.
 /// </summary>
-public sealed class FakeWahaServer : IAsyncDisposable
+public sealed partial class FakeWahaServer : IAsyncDisposable
 {
     public const string DefaultApiKey = "fake-waha-key-7f3a9c1e5b";
     private static readonly JsonSerializerOptions Compact = new() { WriteIndented = false };
@@ -44,6 +39,9 @@ public sealed class FakeWahaServer : IAsyncDisposable
     private long _serial;
     private TaskCompletionSource _requestArrived = new(TaskCreationOptions.RunContinuationsAsynchronously);
 
+    /// <summary>Completed (and replaced) at every status change: what WAHA's waits wake up on.</summary>
+    private TaskCompletionSource _statusChanged = new(TaskCreationOptions.RunContinuationsAsynchronously);
+
     private sealed class FakeSession(string name)
     {
         public string Name { get; } = name;
@@ -55,22 +53,30 @@ public sealed class FakeWahaServer : IAsyncDisposable
         public string? Qr { get; set; }
         public long StartToken { get; set; }
         public List<(string Status, long At)> Statuses { get; } = [];
+
+        /// <summary>QR codes shown in this start (NOWEB ends the link after the 6th).</summary>
+        public int QrCount { get; set; }
     }
 
-    private FakeWahaServer(WebApplication app, string apiKey)
+    private FakeWahaServer(WebApplication app, string apiKey, TimeProvider time)
     {
         _app = app;
         ApiKey = apiKey;
+        Time = time;
         _pump = Task.Run(PumpWebhooksAsync);
     }
 
-    public static async Task<FakeWahaServer> StartAsync(string apiKey = DefaultApiKey)
+    /// <param name="apiKey">The WAHA_API_KEY.</param>
+    /// <param name="time">The clock of WAHA's waits and webhook retries (the system clock unless given).</param>
+    /// <param name="engine">NOWEB, WEBJS or GOWS.</param>
+    /// <param name="core">WAHA Core: only the session "default" (src/core/manager.core.ts, OnlyDefaultSessionIsAllowed).</param>
+    public static async Task<FakeWahaServer> StartAsync(string apiKey = DefaultApiKey, TimeProvider? time = null, string engine = "WEBJS", bool core = false)
     {
         var builder = WebApplication.CreateSlimBuilder();
         builder.Logging.ClearProviders();
         builder.WebHost.UseUrls("http://127.0.0.1:0");
         var app = builder.Build();
-        var server = new FakeWahaServer(app, apiKey);
+        var server = new FakeWahaServer(app, apiKey, time ?? TimeProvider.System) { Engine = engine, IsCore = core };
         server.Map(app);
         await app.StartAsync();
         server.Url = app.Urls.Single();
@@ -81,8 +87,31 @@ public sealed class FakeWahaServer : IAsyncDisposable
 
     public string ApiKey { get; }
 
-    /// <summary>The WAHA engine this server reports (<c>engine.engine</c> and in webhooks).</summary>
+    /// <summary>The WAHA engine this server runs (<c>engine.engine</c> of one session, and in webhooks).</summary>
     public string Engine { get; set; } = "WEBJS";
+
+    /// <summary>WAHA Core: any session name but "default" is refused with 422 (src/core/manager.core.ts).</summary>
+    public bool IsCore { get; set; }
+
+    /// <summary>The clock of WAHA's waits and webhook retries.</summary>
+    public TimeProvider Time { get; }
+
+    /// <summary>The webhook receiver's answers are ignored for this many deliveries: they count as non-2xx (WAHA retries).</summary>
+    public int FailWebhookAnswers { get; set; }
+
+    /// <summary>Every webhook POST made, retries included: (event id, attempt, HTTP status or 0 for no answer).</summary>
+    public IReadOnlyList<(string Id, int Attempt, int Status)> WebhookAttempts
+    {
+        get
+        {
+            lock (_lock)
+            {
+                return _webhookAttempts.ToList();
+            }
+        }
+    }
+
+    private readonly List<(string Id, int Attempt, int Status)> _webhookAttempts = [];
 
     /// <summary>How long a start stays STARTING before it reaches WORKING or SCAN_QR_CODE.</summary>
     public TimeSpan StartDelay { get; set; } = TimeSpan.FromMilliseconds(30);
@@ -161,6 +190,7 @@ public sealed class FakeWahaServer : IAsyncDisposable
             if (status == "SCAN_QR_CODE")
             {
                 session.Qr = NewQr();
+                session.QrCount = 1;
             }
 
             _sessions[name] = session;
@@ -186,7 +216,11 @@ public sealed class FakeWahaServer : IAsyncDisposable
         }
     }
 
-    /// <summary>WhatsApp gives a new QR ref: a new value, and WAHA repeats SCAN_QR_CODE.</summary>
+    /// <summary>
+    /// WhatsApp gives the next QR ref: a new value, and WAHA repeats SCAN_QR_CODE. On NOWEB there is no 7th code: Baileys
+    /// closes the socket (408) while the session is in SCAN_QR_CODE and WAHA calls <c>failed()</c>
+    /// (src/core/engines/noweb/session.noweb.core.ts). WEBJS renews the code for as long as the page is open.
+    /// </summary>
     public void RotateQr(string name)
     {
         lock (_lock)
@@ -197,11 +231,48 @@ public sealed class FakeWahaServer : IAsyncDisposable
                 throw new InvalidOperationException($"{name} is {session.Status}; there is no QR to rotate.");
             }
 
+            if (Engine is "NOWEB" or "GOWS" && session.QrCount >= 6)
+            {
+                session.Qr = null;
+                SetStatus(session, "FAILED");
+                return;
+            }
+
             session.Qr = NewQr();
+            session.QrCount++;
             SetStatus(session, "SCAN_QR_CODE", force: true);
         }
     }
 
+    /// <summary>Nobody scans: the QR refs run out (on NOWEB the session ends FAILED after the 6th).</summary>
+    public void ExpireQr(string name)
+    {
+        for (var i = 0; i < 7 && Status(name) == "SCAN_QR_CODE"; i++)
+        {
+            RotateQr(name);
+        }
+    }
+
+    /// <summary>
+    /// WhatsApp cannot be reached from the server: the session restarts its client again and again (STARTING) until
+    /// NOWEB gives up after 60 STARTING in a row and calls <c>failed()</c> (src/utils/StatusTracker.ts,
+    /// src/core/engines/noweb/session.noweb.core.ts). The login is kept.
+    /// </summary>
+    public void StuckInStarting(string name)
+    {
+        lock (_lock)
+        {
+            var session = Get(name);
+            session.Qr = null;
+            SetStatus(session, "STARTING");
+            if (Engine is "NOWEB")
+            {
+                SetStatus(session, "FAILED");
+            }
+        }
+    }
+
+    /// <summary>The engine crashes (WEBJS: the browser or its page closed); the login is kept.</summary>
     public void Fail(string name)
     {
         lock (_lock)
@@ -210,7 +281,10 @@ public sealed class FakeWahaServer : IAsyncDisposable
         }
     }
 
-    /// <summary>The device is unlinked on the phone: the login is gone and the session FAILED.</summary>
+    /// <summary>
+    /// The device is unlinked on the phone: the login is gone and the session FAILED (NOWEB: a close with
+    /// <c>loggedOut</c> calls <c>failed()</c>, session.noweb.core.ts; WEBJS: <c>DISCONNECTED</c> sets FAILED, session.webjs.core.ts).
+    /// </summary>
     public void LogoutFromPhone(string name)
     {
         lock (_lock)
@@ -266,6 +340,12 @@ public sealed class FakeWahaServer : IAsyncDisposable
         {
             var sent = _sent.Single(m => m.Id == messageId);
             var session = Get(sent.Session);
+            // WEBJS emits message.ack only with config.webjs.tagsEventsOn (src/core/engines/webjs/session.webjs.core.ts).
+            if (Engine == "WEBJS" && session.Config["webjs"]?["tagsEventsOn"]?.GetValue<bool>() != true)
+            {
+                return;
+            }
+
             var ack = Array.IndexOf(new[] { "ERROR", "PENDING", "SERVER", "DEVICE", "READ", "PLAYED" }, ackName) - 1;
             Deliver(session, "message.ack", new JsonObject
             {
@@ -375,464 +455,6 @@ public sealed class FakeWahaServer : IAsyncDisposable
             await Task.Delay(10);
         }
     }
-
-    // ------------------------------------------------------------------ the API
-
-    private void Map(WebApplication app)
-    {
-        app.Use(async (context, next) =>
-        {
-            lock (_lock)
-            {
-                _requests.Add((context.Request.Method, context.Request.Path + context.Request.QueryString));
-                _requestArrived.TrySetResult();
-            }
-
-            if (IsDown)
-            {
-                context.Abort();
-                return;
-            }
-
-            if (Delay > TimeSpan.Zero)
-            {
-                try
-                {
-                    await Task.Delay(Delay, context.RequestAborted);
-                }
-                catch (OperationCanceledException)
-                {
-                    return;
-                }
-            }
-
-            int? serverError = null;
-            lock (_lock)
-            {
-                if (_serverErrors > 0)
-                {
-                    _serverErrors--;
-                    serverError = _serverErrorStatus;
-                }
-            }
-
-            if (serverError is { } status)
-            {
-                await Json(new JsonObject { ["statusCode"] = status, ["message"] = "Service Unavailable" }, status).ExecuteAsync(context);
-                return;
-            }
-
-            if (context.Request.Headers["X-Api-Key"].ToString() != ApiKey)
-            {
-                await Json(new JsonObject { ["message"] = "Unauthorized", ["statusCode"] = 401 }, 401).ExecuteAsync(context);
-                return;
-            }
-
-            await next(context);
-        });
-
-        app.MapGet("/api/sessions", (HttpRequest request) =>
-        {
-            var all = string.Equals(request.Query["all"], "true", StringComparison.OrdinalIgnoreCase);
-            lock (_lock)
-            {
-                return Json(new JsonArray(_sessions.Values.Where(s => all || s.Status != "STOPPED").Select(Dto).ToArray<JsonNode?>()));
-            }
-        });
-
-        app.MapPost("/api/sessions", async (HttpRequest request) =>
-        {
-            var body = await ReadAsync(request);
-            var name = body?["name"]?.GetValue<string>() ?? $"session_{Interlocked.Increment(ref _serial)}";
-            lock (_lock)
-            {
-                if (_sessions.ContainsKey(name))
-                {
-                    return Json(new JsonObject { ["statusCode"] = 422, ["message"] = $"Session '{name}' already exists. Use PUT to update it.", ["error"] = "Unprocessable Entity" }, 422);
-                }
-
-                var session = new FakeSession(name) { Config = body?["config"] as JsonObject is { } config ? (JsonObject)config.DeepClone() : new JsonObject() };
-                _sessions[name] = session;
-                if (body?["start"]?.GetValue<bool>() ?? true)
-                {
-                    Start(session);
-                }
-
-                return Json(Dto(session), 201);
-            }
-        });
-
-        app.MapGet("/api/sessions/{name}", (string name) =>
-        {
-            lock (_lock)
-            {
-                return _sessions.TryGetValue(name, out var session) ? Json(Dto(session)) : NotFound(name);
-            }
-        });
-
-        app.MapPut("/api/sessions/{name}", async (string name, HttpRequest request) =>
-        {
-            var body = await ReadAsync(request);
-            lock (_lock)
-            {
-                if (!_sessions.TryGetValue(name, out var session))
-                {
-                    return NotFound(name);
-                }
-
-                session.Config = body?["config"] as JsonObject is { } config ? (JsonObject)config.DeepClone() : new JsonObject();
-                if (session.Status != "STOPPED")
-                {
-                    Stop(session);
-                    Start(session);
-                }
-
-                return Json(Dto(session));
-            }
-        });
-
-        app.MapDelete("/api/sessions/{name}", (string name) =>
-        {
-            lock (_lock)
-            {
-                if (_sessions.Remove(name, out var session))
-                {
-                    session.StartToken++;
-                }
-
-                return Results.Ok();
-            }
-        });
-
-        app.MapPost("/api/sessions/{name}/{action}", (string name, string action) =>
-        {
-            lock (_lock)
-            {
-                if (!_sessions.TryGetValue(name, out var session))
-                {
-                    return NotFound(name);
-                }
-
-                switch (action)
-                {
-                    case "start":
-                        if (session.Status is "STOPPED" or "FAILED")
-                        {
-                            Start(session);
-                        }
-
-                        break;
-                    case "stop":
-                        if (session.Status != "STOPPED")
-                        {
-                            Stop(session);
-                        }
-
-                        break;
-                    case "restart":
-                        if (session.Status != "STOPPED")
-                        {
-                            Stop(session);
-                        }
-
-                        Start(session);
-                        break;
-                    case "logout":
-                        session.HasLogin = false;
-                        session.MeId = null;
-                        session.PushName = null;
-                        if (session.Status != "STOPPED")
-                        {
-                            // WAHA: a running session is logged out and started from scratch.
-                            Stop(session);
-                            Start(session);
-                        }
-
-                        break;
-                    default:
-                        return Results.NotFound();
-                }
-
-                return Json(Dto(session), 201);
-            }
-        });
-
-        app.MapGet("/api/sessions/{name}/me", (string name) =>
-        {
-            lock (_lock)
-            {
-                if (!_sessions.TryGetValue(name, out var session))
-                {
-                    return NotFound(name);
-                }
-
-                return Json(session.Status == "WORKING" ? Me(session) : null);
-            }
-        });
-
-        app.MapGet("/api/{session}/auth/qr", (string session, HttpRequest request) =>
-        {
-            lock (_lock)
-            {
-                if (!_sessions.TryGetValue(session, out var found))
-                {
-                    return NotFound(session);
-                }
-
-                if (found.Status != "SCAN_QR_CODE" || found.Qr is null)
-                {
-                    return NotAsExpected(found, "SCAN_QR_CODE");
-                }
-
-                return request.Query["format"] == "raw"
-                    ? Json(new JsonObject { ["value"] = found.Qr })
-                    : Results.Bytes(Encoding.UTF8.GetBytes(found.Qr), "image/png");
-            }
-        });
-
-        app.MapPost("/api/{session}/auth/request-code", async (string session, HttpRequest request) =>
-        {
-            var body = await ReadAsync(request);
-            lock (_lock)
-            {
-                if (!_sessions.TryGetValue(session, out var found))
-                {
-                    return NotFound(session);
-                }
-
-                if (found.Status != "SCAN_QR_CODE")
-                {
-                    return NotAsExpected(found, "SCAN_QR_CODE");
-                }
-
-                var phone = body?["phoneNumber"]?.GetValue<string>() ?? "";
-                if (phone.Length == 0 || !phone.All(char.IsAsciiDigit))
-                {
-                    return Json(new JsonObject { ["statusCode"] = 400, ["message"] = new JsonArray("phoneNumber must be digits"), ["error"] = "Bad Request" }, 400);
-                }
-
-                _pairingRequests.Add(phone);
-                const string alphabet = "123456789ABCDEFGHJKLMNPQRSTVWXYZ";
-                var code = new string(Enumerable.Range(0, 8).Select(_ => alphabet[RandomNumberGenerator.GetInt32(alphabet.Length)]).ToArray());
-                return Json(new JsonObject { ["code"] = $"{code[..4]}-{code[4..]}" });
-            }
-        });
-
-        app.MapPost("/api/sendText", async (HttpRequest request) =>
-        {
-            var body = await ReadAsync(request);
-            var name = body?["session"]?.GetValue<string>() ?? "default";
-            var chatId = body?["chatId"]?.GetValue<string>() ?? "";
-            var text = body?["text"]?.GetValue<string>() ?? "";
-            lock (_lock)
-            {
-                if (!_sessions.TryGetValue(name, out var session))
-                {
-                    return NotFound(name);
-                }
-
-                if (session.Status != "WORKING")
-                {
-                    return NotAsExpected(session, "WORKING");
-                }
-
-                var key = "3EB0" + Convert.ToHexString(RandomNumberGenerator.GetBytes(8));
-                var serialized = $"true_{chatId}_{key}";
-                _sent.Add((name, chatId, text, serialized));
-                // The WEBJS shape: the message with its id object.
-                return Json(new JsonObject
-                {
-                    ["id"] = new JsonObject { ["fromMe"] = true, ["remote"] = chatId, ["id"] = key, ["_serialized"] = serialized },
-                    ["body"] = text,
-                    ["type"] = "chat",
-                    ["timestamp"] = NowMs() / 1000,
-                    ["from"] = session.MeId,
-                    ["to"] = chatId,
-                    ["ack"] = 0,
-                }, 201);
-            }
-        });
-    }
-
-    // ------------------------------------------------------------------ session life (under _lock)
-
-    private void Start(FakeSession session)
-    {
-        var token = ++session.StartToken;
-        SetStatus(session, "STARTING");
-        _background.Add(Task.Run(async () =>
-        {
-            try
-            {
-                await Task.Delay(StartDelay, _stopping.Token);
-            }
-            catch (OperationCanceledException)
-            {
-                return;
-            }
-
-            lock (_lock)
-            {
-                if (session.StartToken != token || session.Status != "STARTING" || !_sessions.ContainsKey(session.Name))
-                {
-                    return;
-                }
-
-                if (session.HasLogin)
-                {
-                    SetStatus(session, "WORKING");
-                }
-                else
-                {
-                    session.Qr = NewQr();
-                    SetStatus(session, "SCAN_QR_CODE");
-                }
-            }
-        }));
-    }
-
-    private void Stop(FakeSession session)
-    {
-        session.StartToken++;
-        session.Qr = null;
-        SetStatus(session, "STOPPED");
-    }
-
-    private void SetStatus(FakeSession session, string status, bool force = false)
-    {
-        if (session.Status == status && !force)
-        {
-            return;
-        }
-
-        session.Status = status;
-        session.Statuses.Add((status, NowMs()));
-        var recent = new JsonArray(session.Statuses.TakeLast(3).Select(s => (JsonNode)new JsonObject { ["status"] = s.Status, ["timestamp"] = s.At }).ToArray());
-        Deliver(session, "session.status", new JsonObject { ["status"] = status, ["statuses"] = recent, ["data"] = null });
-    }
-
-    /// <summary>Queues the event for every webhook of the session that subscribed to it (the documented payload).</summary>
-    private void Deliver(FakeSession session, string eventName, JsonObject payload)
-    {
-        if (DropWebhooks || session.Config["webhooks"] is not JsonArray webhooks)
-        {
-            return;
-        }
-
-        foreach (var webhook in webhooks.OfType<JsonObject>())
-        {
-            var events = webhook["events"] as JsonArray;
-            if (webhook["url"]?.GetValue<string>() is not { Length: > 0 } url
-                || events is null || !events.Any(e => e?.GetValue<string>() is { } name && (name == eventName || name == "*")))
-            {
-                continue;
-            }
-
-            var body = new JsonObject
-            {
-                ["id"] = "evt_" + Ulid(),
-                ["timestamp"] = NowMs(),
-                ["event"] = eventName,
-                ["session"] = session.Name,
-                ["metadata"] = session.Config["metadata"]?.DeepClone(),
-                ["me"] = Me(session),
-                ["payload"] = payload.DeepClone(),
-                ["engine"] = Engine,
-                ["environment"] = new JsonObject { ["version"] = "2025.11.1", ["engine"] = Engine, ["tier"] = "PLUS" },
-            };
-            Interlocked.Increment(ref _webhooksQueued);
-            _deliveries.Writer.TryWrite((url, webhook["hmac"]?["key"]?.GetValue<string>(), Encoding.UTF8.GetBytes(body.ToJsonString(Compact))));
-        }
-    }
-
-    /// <summary>One delivery at a time, in order, as the events happened.</summary>
-    private async Task PumpWebhooksAsync()
-    {
-        try
-        {
-            await foreach (var (url, key, body) in _deliveries.Reader.ReadAllAsync(_stopping.Token))
-            {
-                using var request = new HttpRequestMessage(HttpMethod.Post, url) { Content = new ByteArrayContent(body) };
-                request.Content.Headers.ContentType = new System.Net.Http.Headers.MediaTypeHeaderValue("application/json");
-                request.Headers.Add("X-Webhook-Request-Id", Guid.NewGuid().ToString("N"));
-                request.Headers.Add("X-Webhook-Timestamp", NowMs().ToString(System.Globalization.CultureInfo.InvariantCulture));
-                if (key is { Length: > 0 })
-                {
-                    request.Headers.Add("X-Webhook-Hmac", Convert.ToHexString(HMACSHA512.HashData(Encoding.UTF8.GetBytes(key), body)).ToLowerInvariant());
-                    request.Headers.Add("X-Webhook-Hmac-Algorithm", "sha512");
-                }
-
-                try
-                {
-                    using var response = await _webhookClient.SendAsync(request, _stopping.Token);
-                    WebhooksDelivered++;
-                }
-                catch (HttpRequestException)
-                {
-                    // The receiver is gone; WAHA would retry, the fake moves on.
-                }
-                finally
-                {
-                    Interlocked.Increment(ref _webhooksDone);
-                }
-            }
-        }
-        catch (OperationCanceledException)
-        {
-        }
-    }
-
-    // ------------------------------------------------------------------ shapes
-
-    private FakeSession Get(string name) =>
-        _sessions.TryGetValue(name, out var session) ? session : throw new InvalidOperationException($"The fake WAHA server has no session {name}.");
-
-    private JsonObject Dto(FakeSession session) => new()
-    {
-        ["name"] = session.Name,
-        ["status"] = session.Status,
-        ["config"] = session.Config.DeepClone(),
-        ["me"] = session.Status == "WORKING" ? Me(session) : null,
-        ["engine"] = new JsonObject { ["engine"] = Engine },
-    };
-
-    private static JsonObject? Me(FakeSession session) =>
-        session.MeId is null ? null : new JsonObject { ["id"] = session.MeId, ["pushName"] = session.PushName };
-
-    private static IResult NotFound(string name) =>
-        Json(new JsonObject { ["statusCode"] = 404, ["message"] = $"Session \"{name}\" does not exist", ["error"] = "Not Found" }, 404);
-
-    /// <summary>WAHA's answer when a call needs another session status (SessionManager.waitUntilStatus).</summary>
-    private static IResult NotAsExpected(FakeSession session, string expected) =>
-        Json(new JsonObject
-        {
-            ["error"] = "Session status is not as expected. Try again later or restart the session",
-            ["session"] = session.Name,
-            ["status"] = session.Status,
-            ["expected"] = new JsonArray(expected),
-        }, 422);
-
-    private static IResult Json(JsonNode? node, int status = 200) =>
-        Results.Text(node?.ToJsonString(Compact) ?? "null", "application/json", Encoding.UTF8, status);
-
-    private static async Task<JsonNode?> ReadAsync(HttpRequest request)
-    {
-        using var reader = new StreamReader(request.Body, Encoding.UTF8);
-        var text = await reader.ReadToEndAsync();
-        return text.Length == 0 ? null : JsonNode.Parse(text);
-    }
-
-    private static string NewQr() =>
-        $"2@{Convert.ToBase64String(RandomNumberGenerator.GetBytes(24))},{Convert.ToBase64String(RandomNumberGenerator.GetBytes(32))},{Convert.ToBase64String(RandomNumberGenerator.GetBytes(32))},1";
-
-    /// <summary>A lower-case ULID-like id (26 Crockford base-32 characters), as WAHA's event ids.</summary>
-    private static string Ulid()
-    {
-        const string alphabet = "0123456789abcdefghjkmnpqrstvwxyz";
-        return new string(Enumerable.Range(0, 26).Select(_ => alphabet[RandomNumberGenerator.GetInt32(alphabet.Length)]).ToArray());
-    }
-
-    private static long NowMs() => DateTimeOffset.UtcNow.ToUnixTimeMilliseconds();
 
     public async ValueTask DisposeAsync()
     {

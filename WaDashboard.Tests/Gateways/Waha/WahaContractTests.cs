@@ -137,7 +137,12 @@ public sealed class WahaContractTests
         await using var bed = await WahaTestBed.StartAsync();
         bed.Server.AddSession(Session, status, hasLogin: status == "WORKING");
 
-        var refused = await Assert.ThrowsAsync<WahaApiException>(() => bed.Engine.Client.RequestCodeAsync(Session, WahaTestBed.Phone, CancellationToken.None));
+        // WAHA holds the call up to 5 s for the session to run and 10 s for SCAN_QR_CODE (waitUntilStatus), then answers 422.
+        var arrived = bed.Server.NextRequest();
+        var call = bed.Engine.Client.RequestCodeAsync(Session, WahaTestBed.Phone, CancellationToken.None);
+        await arrived.WaitAsync(TimeSpan.FromSeconds(10));
+        await bed.AdvanceAsync(TimeSpan.FromSeconds(16));
+        var refused = await Assert.ThrowsAsync<WahaApiException>(() => call.WaitAsync(TimeSpan.FromSeconds(10)));
 
         Assert.Equal(HttpStatusCode.UnprocessableEntity, refused.StatusCode);
         Assert.Contains($"Gateway {WahaTestBed.ServerId}: POST /api/{Session}/auth/request-code answered 422", refused.Message);
@@ -327,10 +332,11 @@ public sealed class WahaContractTests
     [Theory]
     [InlineData("""{"id":"true_1@c.us_ABC"}""", "true_1@c.us_ABC")]
     [InlineData("""{"id":{"fromMe":true,"remote":"1@c.us","id":"ABC","_serialized":"true_1@c.us_ABC"}}""", "true_1@c.us_ABC")]
-    [InlineData("""{"key":{"remoteJid":"1@s.whatsapp.net","fromMe":true,"id":"BAE5ABC"},"message":{}}""", "BAE5ABC")]
+    [InlineData("""{"key":{"remoteJid":"1@s.whatsapp.net","fromMe":true,"id":"BAE5ABC"},"message":{}}""", "true_1@c.us_BAE5ABC")]
+    [InlineData("""{"id":"ABC"}""", "true_1@c.us_ABC")]
     [InlineData("""{"status":"sent"}""", null)]
-    public void The_message_id_is_read_from_each_engine_shape(string answer, string? expected) =>
-        Assert.Equal(expected, WahaEngine.MessageIdOf(JsonDocument.Parse(answer).RootElement));
+    public void The_message_id_is_read_from_each_engine_shape_in_the_form_of_WAHA_s_ack_ids(string answer, string? expected) =>
+        Assert.Equal(expected, WahaMessageIds.OfSent(JsonDocument.Parse(answer).RootElement, "1@c.us"));
 
     [Fact]
     public async Task Stop_logout_and_delete_do_what_they_say_on_the_server_and_report_no_disconnect_of_their_own()

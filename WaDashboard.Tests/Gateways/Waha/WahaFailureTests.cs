@@ -94,7 +94,8 @@ public sealed class WahaFailureTests
         await using var bed = await WahaTestBed.StartAsync(o => (o.Retries, o.BreakerThreshold) = (5, 2));
         bed.Server.AnswerServerErrors(10);
 
-        await Assert.ThrowsAsync<WahaApiException>(() => bed.Engine.ListServerSessionsAsync(CancellationToken.None));
+        // The third attempt meets the open breaker: it is not sent.
+        await Assert.ThrowsAsync<WahaBreakerOpenException>(() => bed.Engine.ListServerSessionsAsync(CancellationToken.None));
 
         Assert.Equal(2, bed.Server.Count("GET", "/api/sessions?all=true"));
         Assert.Equal(GatewayReachability.BreakerOpen, bed.Engine.Health.State);
@@ -239,6 +240,7 @@ public sealed class WahaFailureTests
         await using var bed = await WahaTestBed.StartAsync();
         await bed.ConnectAsync("a1");
         await bed.ConnectAsync("a2");
+        bed.ForgetEarlierAnswers();
         bed.Server.GoDown();
 
         for (var pass = 0; pass < bed.Options.BreakerThreshold - 1; pass++)
@@ -299,7 +301,11 @@ public sealed class WahaFailureTests
 
         // The server says the session is not WORKING (422): refused as not connected.
         bed.Server.Fail(Session);
-        var failed = await bed.Engine.SendTextAsync(Account, "972541234567", "hi", CancellationToken.None);
+        var sendArrived = bed.Server.NextRequest();
+        var sending = bed.Engine.SendTextAsync(Account, "972541234567", "hi", CancellationToken.None);
+        await sendArrived.WaitAsync(TimeSpan.FromSeconds(10));
+        await bed.AdvanceAsync(FakeWahaServer.StatusWait + TimeSpan.FromSeconds(1)); // WAHA waits 10 s for WORKING first
+        var failed = await sending.WaitAsync(TimeSpan.FromSeconds(10));
         Assert.Equal((false, true), (failed.Accepted, failed.NotConnected));
         Assert.Contains("answered 422", failed.Error);
         Assert.Empty(bed.Server.SentTexts);
@@ -315,18 +321,23 @@ public sealed class WahaFailureTests
         var arrived = bed.Server.NextRequest();
         var slow = bed.Engine.SendTextAsync(Account, "972541234567", "hi", CancellationToken.None);
         await arrived.WaitAsync(TimeSpan.FromSeconds(10));
-        time.Advance(bed.Options.RequestTimeout);
+        time.Advance(bed.Options.WaitingCallTimeout);
         await Assert.ThrowsAsync<WahaTimeoutException>(() => slow.WaitAsync(TimeSpan.FromSeconds(10)));
         Assert.Equal(2, bed.Server.Count("POST", "/api/sendText")); // the refused one and this one
         bed.Server.Delay = TimeSpan.Zero;
 
         // The connection breaks after the request went: unknown too.
+        bed.ForgetEarlierAnswers();
         bed.Server.GoDown();
         var broken = await Assert.ThrowsAsync<WahaUnreachableException>(() => bed.Engine.SendTextAsync(Account, "972541234567", "hi", CancellationToken.None));
         Assert.True(broken.RequestMayHaveBeenSent);
 
-        // Once the breaker is open nothing is sent: a refusal, not an unknown.
-        await Assert.ThrowsAsync<WahaUnreachableException>(() => bed.Engine.SendTextAsync(Account, "972541234567", "hi", CancellationToken.None));
+        // Once the breaker is open (3 transport failures) nothing is sent: a refusal, not an unknown.
+        for (var failure = 2; failure <= bed.Options.BreakerThreshold; failure++)
+        {
+            await Assert.ThrowsAsync<WahaUnreachableException>(() => bed.Engine.SendTextAsync(Account, "972541234567", "hi", CancellationToken.None));
+        }
+
         var reached = bed.Server.Count("POST", "/api/sendText");
         var open = await bed.Engine.SendTextAsync(Account, "972541234567", "hi", CancellationToken.None);
         Assert.Equal((false, false), (open.Accepted, open.NotConnected));

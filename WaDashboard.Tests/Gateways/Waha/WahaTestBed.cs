@@ -24,7 +24,7 @@ public sealed class WahaTestBed : IAsyncDisposable
         Time = time;
         Options = options;
         Engine = new WahaEngine(
-            new GatewayServerOptions { Id = ServerId, Url = server.Url, ApiKey = apiKey ?? server.ApiKey, Capacity = 50 },
+            new GatewayServerOptions { Id = ServerId, Url = server.Url, ApiKey = apiKey ?? server.ApiKey, Capacity = 50, WebhookSecret = WebhookSink.Secret },
             Microsoft.Extensions.Options.Options.Create(options), _http, time, NullLogger<WahaEngine>.Instance);
         Engine.Client.RetryDelay = _ => TimeSpan.Zero;
         sink.Handler = (serverId, body) => serverId == ServerId ? Engine.HandleWebhookAsync(body, CancellationToken.None) : Task.CompletedTask;
@@ -40,9 +40,12 @@ public sealed class WahaTestBed : IAsyncDisposable
     /// <param name="configure">Changes to the engine's options (the defaults: webhooks on, 3 failures open the breaker for 30 s, no retries).</param>
     /// <param name="time">The engine's clock; a <see cref="FakeTimeProvider"/> unless given.</param>
     /// <param name="apiKey">The key the engine sends (the server's own unless given).</param>
-    public static async Task<WahaTestBed> StartAsync(Action<GatewayOptions>? configure = null, TimeProvider? time = null, string? apiKey = null)
+    /// <param name="engine">The fake server's WAHA engine.</param>
+    /// <param name="core">The server is WAHA Core (only the session "default").</param>
+    public static async Task<WahaTestBed> StartAsync(Action<GatewayOptions>? configure = null, TimeProvider? time = null, string? apiKey = null, string engine = "WEBJS", bool core = false)
     {
-        var server = await FakeWahaServer.StartAsync();
+        time ??= new FakeTimeProvider();
+        var server = await FakeWahaServer.StartAsync(time: time, engine: engine, core: core);
         var sink = await WebhookSink.StartAsync();
         var options = new GatewayOptions
         {
@@ -54,10 +57,11 @@ public sealed class WahaTestBed : IAsyncDisposable
             Retries = 0,
             BreakerThreshold = 3,
             BreakerOpenFor = TimeSpan.FromSeconds(30),
+            BreakerSamplingDuration = TimeSpan.FromSeconds(30),
             SessionPrefix = "wad_",
         };
         configure?.Invoke(options);
-        return new WahaTestBed(server, sink, time ?? new FakeTimeProvider(), options, apiKey);
+        return new WahaTestBed(server, sink, time, options, apiKey);
     }
 
     public static string SessionOf(string accountId) => "wad_" + accountId;
@@ -112,6 +116,22 @@ public sealed class WahaTestBed : IAsyncDisposable
         await Server.WebhooksSettledAsync(); // the scan's WORKING webhook was queued before Scan returned
         return connected;
     }
+
+    /// <summary>
+    /// Moves the fake clock forward by <paramref name="total"/> in one-second steps, letting what waits on it (WAHA's
+    /// status waits, webhook retries, the engine's timers) run between steps.
+    /// </summary>
+    public async Task AdvanceAsync(TimeSpan total)
+    {
+        for (var passed = TimeSpan.Zero; passed < total; passed += TimeSpan.FromSeconds(1))
+        {
+            FakeTime!.Advance(TimeSpan.FromSeconds(1));
+            await Task.Delay(30);
+        }
+    }
+
+    /// <summary>The breaker's window forgets earlier answers: the next failures are all it sees.</summary>
+    public void ForgetEarlierAnswers() => FakeTime!.Advance(Options.BreakerSamplingDuration + TimeSpan.FromSeconds(1));
 
     public async ValueTask DisposeAsync()
     {

@@ -71,6 +71,11 @@ public sealed class WebhookSink : IAsyncDisposable
             var verdict = sink._verifier.Verify(body, signature);
             sink.Deliveries.Enqueue(new Delivery(serverId, body, signature, request.Headers[WebhookSignatureVerifier.AlgorithmHeader].ToString(),
                 request.Headers["X-Webhook-Request-Id"].ToString(), request.Headers["X-Webhook-Timestamp"].ToString(), verdict));
+            if (verdict == WebhookVerdict.Replayed)
+            {
+                return Results.Ok(); // as the dashboard's receiver: an id already handled is acknowledged again
+            }
+
             if (verdict != WebhookVerdict.Accepted)
             {
                 return Results.Unauthorized();

@@ -1,5 +1,5 @@
 using Microsoft.AspNetCore.Components;
-using Radzen;
+using MudBlazor;
 using WaDashboard.Core.Storage;
 
 namespace WaDashboard.Web.Components.Pages.Diagnostics;
@@ -18,11 +18,11 @@ public partial class FindingCard
 
     private string ButtonId => "fix-" + new string(Finding.Key.Select(c => char.IsAsciiLetterOrDigit(c) ? c : '-').ToArray());
 
-    private ButtonStyle ActionStyle => Finding.Action switch
+    private Color ActionColor => Finding.Action switch
     {
-        RepairAction.ClearSession => ButtonStyle.Danger,
-        RepairAction.Reconnect => ButtonStyle.Success,
-        RepairAction.ScanQr => ButtonStyle.Primary,
-        _ => ButtonStyle.Secondary,
+        RepairAction.ClearSession => Color.Error,
+        RepairAction.Reconnect => Color.Success,
+        RepairAction.ScanQr => Color.Primary,
+        _ => Color.Secondary,
     };
 }

@@ -1,6 +1,7 @@
 using System.Security.Claims;
 using Microsoft.AspNetCore.Components;
 using Microsoft.AspNetCore.Components.Authorization;
+using MudBlazor;
 using WaDashboard.Web.Security;
 using WaDashboard.Core.Accounts;
 using WaDashboard.Core.Sessions;
@@ -97,11 +98,11 @@ public partial class GatewaysPage
         _ => state,
     };
 
-    private static string StateClass(string state) => state switch
+    private static Color StateColor(string state) => state switch
     {
-        "Up" => "wa-badge-ok",
-        "Unknown" => "wa-badge-neutral",
-        _ => "wa-badge-bad",
+        "Up" => Color.Success,
+        "Unknown" => Color.Default,
+        _ => Color.Error,
     };
 
     public async ValueTask DisposeAsync()

@@ -1,4 +1,5 @@
 using Microsoft.AspNetCore.Components;
+using MudBlazor;
 using WaDashboard.Core.Health;
 using WaDashboard.Core.Sessions;
 using WaDashboard.Web.Components.Shared;
@@ -8,13 +9,11 @@ namespace WaDashboard.Web.Components.Pages.Health;
 /// <summary>Rebuilt every 10 s (one timeline query), not on every event: the charts are about hours, not seconds.</summary>
 public partial class HealthPage
 {
-    /// <summary>A chart bar: charts take plain labels, not time values.</summary>
-    public sealed record HourBar(string Hour, int Count);
-
-    private static List<HourBar> Bars(IEnumerable<HourlyCount> counts) =>
-        counts.OrderBy(c => c.Hour).Select(c => new HourBar(c.Hour.ToLocalTime().ToString("HH:00"), c.Count)).ToList();
+    /// <summary>25 hourly bars: every third hour is labelled; values are whole numbers (the disconnects chart's options come with its data).</summary>
+    private static readonly BarChartOptions AttemptChartOptions = new() { XAxisLabelInterval = 3, YAxisTicks = 0, YAxisFormat = "0" };
 
     private FleetHealthSnapshot? _snapshot;
+    private HealthCharts _charts = HealthCharts.Empty;
     private LiveRefresh? _refresh;
 
     [Inject] private FleetHealthReport Report { get; set; } = default!;
@@ -23,15 +22,24 @@ public partial class HealthPage
 
     protected override async Task OnInitializedAsync()
     {
-        _snapshot = await Report.BuildAsync(CancellationToken.None);
+        await LoadAsync();
         _refresh = new LiveRefresh(Events, _ => false, InvokeAsync, async () =>
         {
-            _snapshot = await Report.BuildAsync(CancellationToken.None);
+            await LoadAsync();
             StateHasChanged();
         }, Time, TimeSpan.FromSeconds(10));
     }
 
-    private async Task RefreshAsync() => _snapshot = await Report.BuildAsync(CancellationToken.None);
+    private string AsOf => TimeZoneInfo.ConvertTime(_snapshot!.At, Time.LocalTimeZone).ToString("HH:mm:ss");
+
+    private Task RefreshAsync() => LoadAsync();
+
+    private async Task LoadAsync()
+    {
+        var snapshot = await Report.BuildAsync(CancellationToken.None);
+        _charts = HealthCharts.From(snapshot, Time.LocalTimeZone);
+        _snapshot = snapshot;
+    }
 
     public async ValueTask DisposeAsync()
     {

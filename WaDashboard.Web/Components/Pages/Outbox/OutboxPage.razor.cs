@@ -1,5 +1,4 @@
 using Microsoft.AspNetCore.Components;
-using Radzen;
 using WaDashboard.Core.Accounts;
 using WaDashboard.Core.Messaging;
 using WaDashboard.Core.Sessions;
@@ -14,7 +13,12 @@ namespace WaDashboard.Web.Components.Pages.Outbox;
 public partial class OutboxPage
 {
     public const int Take = 200;
-    private const string AllAccounts = "";
+
+    /// <summary>Rows per page of the table (the newest first).</summary>
+    public const int PageSize = 50;
+
+    /// <summary>Not an account id (those are generated, letters and digits only).</summary>
+    private const string AllAccounts = "(all)";
     private const string AllStatuses = "All statuses";
     private const string NeedsYou = "Needs you";
 
@@ -30,6 +34,7 @@ public partial class OutboxPage
     private bool _messageOk;
     private bool _busy;
     private int _dirty = 1;
+    private int _page = 1;
 
     [Inject] private Core.Messaging.Outbox Outbox { get; set; } = default!;
 
@@ -51,10 +56,18 @@ public partial class OutboxPage
     private IEnumerable<Choice> AccountChoices =>
         [new(AllAccounts, "All accounts"), .. Fleet.Accounts.Select(a => new Choice(a.Id, $"{a.Name} ({a.Phone.Value})"))];
 
+    private string AccountText(string? value) =>
+        value is null or AllAccounts ? "All accounts" : Fleet.Get(value) is { } a ? $"{a.Name} ({a.Phone.Value})" : value;
+
+    private int PageCount => (_messages.Count + PageSize - 1) / PageSize;
+
+    private IEnumerable<OutboxMessage> PageOfMessages => _messages.Skip((Math.Clamp(_page, 1, Math.Max(1, PageCount)) - 1) * PageSize).Take(PageSize);
+
     private Task FilterAsync(string? account, string? status)
     {
         _accountFilter = account ?? AllAccounts;
         _statusFilter = status ?? AllStatuses;
+        _page = 1;
         return LoadAsync();
     }
 
@@ -139,16 +152,6 @@ public partial class OutboxPage
         }
 
         await LoadAsync();
-    }
-
-    private static void OnRowRender(RowRenderEventArgs<OutboxMessage> args)
-    {
-        if (args.Data is { } m)
-        {
-            args.Attributes["data-message-id"] = m.Id;
-            args.Attributes["data-status"] = m.Status.ToString();
-            args.Attributes["data-account-id"] = m.AccountId;
-        }
     }
 
     public async ValueTask DisposeAsync()
