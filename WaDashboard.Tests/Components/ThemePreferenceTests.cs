@@ -32,6 +32,7 @@ public sealed class ThemePreferenceTests : IAsyncLifetime
         _context.Services.AddDbContext<SecurityDbContext>(options => options.UseSqlite($"Data Source={Path.Combine(_data.Path, "security.db")}"));
         _context.Services.AddIdentityCore<DashboardUser>().AddRoles<IdentityRole>().AddEntityFrameworkStores<SecurityDbContext>();
         _context.Services.AddThemePreference();
+        _context.Services.AddSingleton(new WaDashboard.Core.Persistence.DatabaseHealth(TimeProvider.System));
         _context.Services.AddMudServices();
         _authorization = _context.AddAuthorization();
 
