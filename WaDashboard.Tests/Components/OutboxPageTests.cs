@@ -156,6 +156,23 @@ public sealed class OutboxPageTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task More_than_a_page_of_messages_is_paged_by_50_newest_first()
+    {
+        var idle = await _core.Fleet.AddAsync("Never linked", "+972506100003", CancellationToken.None);
+        var ids = new List<long>();
+        for (var i = 0; i < OutboxPage.PageSize + 10; i++)
+        {
+            ids.Add((await EnqueueAsync(idle, $"Reminder {i}")).Message.Id);
+        }
+
+        var cut = _context.Render<OutboxPage>();
+
+        cut.WaitForAssertion(() => Assert.Equal(ids.AsEnumerable().Reverse().Take(OutboxPage.PageSize), RowIds(cut)), RenderPatience);
+        cut.FindAll("#outbox-pages button").Single(b => b.TextContent.Trim() == "2").Click();
+        cut.WaitForAssertion(() => Assert.Equal(ids.Take(10).Reverse(), RowIds(cut)), RenderPatience);
+    }
+
+    [Fact]
     public void With_no_messages_the_page_says_how_to_send_one()
     {
         var cut = _context.Render<OutboxPage>();

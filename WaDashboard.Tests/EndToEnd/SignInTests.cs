@@ -78,6 +78,7 @@ public sealed class SignInTests : EndToEndTest
         await users.FillAsync("#new-user-password", "viewer password 42");
         await users.ClickAsync("#new-user-role");
         await users.ClickAsync(".mud-popover-open .mud-list-item:has-text('Viewer')");
+        await Expect(users.Locator("#new-user-role")).ToHaveValueAsync("Viewer"); // the select applies a choice asynchronously, as a person sees it
         await users.ClickAsync("#add-user");
         await Expect(users.Locator("#users-message")).ToContainTextAsync("can now sign in as Viewer");
         await Browser.Context.ClearCookiesAsync();

@@ -61,7 +61,7 @@ public partial class OutboxPage
 
     private int PageCount => (_messages.Count + PageSize - 1) / PageSize;
 
-    private IEnumerable<OutboxMessage> PageOfMessages => _messages.Skip((Math.Clamp(_page, 1, Math.Max(1, PageCount)) - 1) * PageSize).Take(PageSize);
+    private IEnumerable<OutboxMessage> PageOfMessages => _messages.Skip((_page - 1) * PageSize).Take(PageSize);
 
     private Task FilterAsync(string? account, string? status)
     {
@@ -122,6 +122,7 @@ public partial class OutboxPage
         };
         var accountId = _accountFilter == AllAccounts ? null : _accountFilter;
         _messages = await Outbox.ListAsync(new OutboxQuery(accountId, statuses, Take), CancellationToken.None);
+        _page = Math.Clamp(_page, 1, Math.Max(1, PageCount)); // fewer messages now: stay on a page that exists
         _counts = await Outbox.CountByStatusAsync(accountId, CancellationToken.None);
     }
 
