@@ -1,4 +1,3 @@
-using Microsoft.Data.Sqlite;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
@@ -65,16 +64,20 @@ public static class DependencyInjection
 
     public static IServiceCollection AddPersistence(this IServiceCollection services, IConfiguration configuration)
     {
-        services.AddOptions<PersistenceOptions>().Bind(configuration.GetSection(PersistenceOptions.Section)).ValidateDataAnnotations().ValidateOnStart();
+        services.AddOptions<PersistenceOptions>().Bind(configuration.GetSection(PersistenceOptions.Section)).ValidateDataAnnotations()
+            .Validate(_ => string.IsNullOrWhiteSpace(configuration["Persistence:ConnectionString"]),
+                "Persistence:ConnectionString has moved: put the connection string in ConnectionStrings:WaDashboard and name the database in Database:Provider (Sqlite, SqlServer or Postgres).")
+            .ValidateOnStart();
+        services.AddOptions<DatabaseOptions>().Bind(configuration.GetSection(DatabaseOptions.Section))
+            .Configure<IOptions<StorageOptions>>((database, storage) =>
+            {
+                database.ConnectionString = DatabaseSetup.ResolveConnectionString(database.Provider,
+                    configuration.GetConnectionString(DatabaseOptions.ConnectionStringName), storage.Value.ResolveDataDirectory());
+            })
+            .ValidateDataAnnotations()
+            .ValidateOnStart();
         services.AddDbContextFactory<WaDashboardDbContext>((provider, options) =>
-        {
-            var persistence = provider.GetRequiredService<IOptions<PersistenceOptions>>().Value;
-            var storage = provider.GetRequiredService<IOptions<StorageOptions>>().Value;
-            var connectionString = string.IsNullOrWhiteSpace(persistence.ConnectionString)
-                ? new SqliteConnectionStringBuilder { DataSource = Path.Combine(storage.ResolveDataDirectory(), "wadashboard.db") }.ToString()
-                : persistence.ConnectionString;
-            options.UseSqlite(connectionString).AddInterceptors(new SqliteConnectionSettings(busyTimeout: TimeSpan.FromSeconds(5)));
-        });
+            options.UseWaDashboardDatabase(provider.GetRequiredService<IOptions<DatabaseOptions>>().Value));
         services.AddHostedService<DatabaseInitializer>();
         services.AddSingleton<DatabaseHealth>();
         services.AddSingleton<DatabaseProbe>();

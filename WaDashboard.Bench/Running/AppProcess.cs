@@ -86,8 +86,8 @@ public sealed partial class AppProcess : IAsyncDisposable
         start.ArgumentList.Add(baseUrl.GetLeftPart(UriPartial.Authority));
         start.ArgumentList.Add("--contentRoot");
         start.ArgumentList.Add(RepositoryLayout.WebContentRoot());
-        // Static assets (blazor.web.js, Radzen) are served from the build manifest only in Development.
-        start.Environment["ASPNETCORE_ENVIRONMENT"] = "Development";
+        // Production, as the README runs it; the app serves the static assets from the build output itself.
+        start.Environment["ASPNETCORE_ENVIRONMENT"] = "Production";
         start.Environment.Remove("ASPNETCORE_URLS");
         start.Environment["HOME"] = home;
         start.Environment["Storage__DataDirectory"] = dataDirectory;

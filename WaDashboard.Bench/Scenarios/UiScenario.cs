@@ -400,40 +400,60 @@ public sealed class UiScenario : IScenario
                 return byAccount;
             }
 
-            foreach (var file in Directory.EnumerateFiles(folder, "*.log"))
+            // One JSON event per line (@t time, @m rendered message), as the app's file log writes them.
+            foreach (var file in Directory.EnumerateFiles(folder, "*.json"))
             {
                 using var stream = new FileStream(file, FileMode.Open, FileAccess.Read, FileShare.ReadWrite | FileShare.Delete);
                 using var reader = new StreamReader(stream);
                 while (reader.ReadLine() is { } line)
                 {
-                    // 2026-11-22T09:00:00.1234567+00:00 [INF] ...Fleet: [+9725******07] 86e59af85159dc89 "Connected" -> "Reconnecting" - Reason: ...
-                    var arrow = line.IndexOf(" -> ", StringComparison.Ordinal);
-                    var space = line.IndexOf(' ', StringComparison.Ordinal);
-                    if (arrow < 0 || space < 0 || !line.Contains("] ", StringComparison.Ordinal)
-                        || !DateTimeOffset.TryParse(line[..space], CultureInfo.InvariantCulture, DateTimeStyles.None, out var at))
+                    // @m: [+9725******07] 86e59af85159dc89 Connected -> Reconnecting - Reason: ... (strings may be quoted)
+                    if (!line.Contains(" -> ", StringComparison.Ordinal) || Event(line) is not { } logged)
                     {
                         continue;
                     }
 
-                    var before = line[..arrow].Split(' ');
-                    var after = line[(arrow + 4)..].Split(' ', ';');
-                    if (before.Length < 2 || after.Length == 0 || before[^2].Length != 16)
+                    var (at, message) = logged;
+                    var arrow = message.IndexOf(" -> ", StringComparison.Ordinal);
+                    if (arrow < 0)
                     {
                         continue;
                     }
 
-                    var id = before[^2];
+                    var before = message[..arrow].Split(' ');
+                    var after = message[(arrow + 4)..].Split(' ', ';');
+                    if (before.Length < 2 || after.Length == 0 || before[^2].Trim('"').Length != 16)
+                    {
+                        continue;
+                    }
+
+                    var id = before[^2].Trim('"');
                     if (!byAccount.TryGetValue(id, out var list))
                     {
                         byAccount[id] = list = [];
                     }
 
-                    // Enum values are rendered quoted ("Connected") by the file log's template.
                     list.Add(new Logged(before[^1].Trim('"'), after[0].Trim('"'), (at.UtcDateTime - DateTime.UnixEpoch).TotalMilliseconds));
                 }
             }
 
             return byAccount;
+        }
+
+        private static (DateTimeOffset At, string Message)? Event(string line)
+        {
+            try
+            {
+                using var document = System.Text.Json.JsonDocument.Parse(line);
+                var root = document.RootElement;
+                return root.TryGetProperty("@t", out var t) && root.TryGetProperty("@m", out var m) && m.GetString() is { } message
+                    ? (t.GetDateTimeOffset(), message)
+                    : null;
+            }
+            catch (System.Text.Json.JsonException)
+            {
+                return null;
+            }
         }
     }
 }

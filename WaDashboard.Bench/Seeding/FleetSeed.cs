@@ -52,7 +52,8 @@ public static class FleetSeed
     /// <summary>The product's DbContext on a SQLite file.</summary>
     public static WaDashboardDbContext OpenDatabase(string path) =>
         new(new DbContextOptionsBuilder<WaDashboardDbContext>()
-            .UseSqlite(new SqliteConnectionStringBuilder { DataSource = path }.ToString())
+            .UseSqlite(new SqliteConnectionStringBuilder { DataSource = path }.ToString(),
+                sqlite => sqlite.MigrationsAssembly(DatabaseSetup.MigrationsAssembly(DatabaseProvider.Sqlite)))
             .Options);
 
     /// <summary>Creates the database with the product's migrations (and WAL, as the product turns on).</summary>

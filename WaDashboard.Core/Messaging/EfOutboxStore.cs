@@ -1,4 +1,3 @@
-using Microsoft.Data.Sqlite;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
@@ -41,14 +40,12 @@ public sealed class EfOutboxStore : BackgroundService, IOutboxStore
         {
             await db.SaveChangesAsync(cancellationToken);
         }
-        catch (DbUpdateException ex) when (ex.InnerException is SqliteException { SqliteErrorCode: 19 } constraint)
+        catch (DbUpdateException ex) when (DatabaseErrors.Classify(ex) == ConstraintViolation.Unique)
         {
-            // 19 = constraint: either the idempotency key (unique) or the account (foreign key, removed meanwhile).
-            if (constraint.Message.Contains("UNIQUE", StringComparison.OrdinalIgnoreCase))
-            {
-                throw new DuplicateIdempotencyKeyException();
-            }
-
+            throw new DuplicateIdempotencyKeyException();
+        }
+        catch (DbUpdateException ex) when (DatabaseErrors.Classify(ex) == ConstraintViolation.ForeignKey)
+        {
             throw new MessageValidationException("account", "The account was removed; nothing was queued.");
         }
 

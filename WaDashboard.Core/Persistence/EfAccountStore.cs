@@ -1,4 +1,3 @@
-using Microsoft.Data.Sqlite;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.EntityFrameworkCore.Storage;
 using Microsoft.Extensions.Hosting;
@@ -44,7 +43,7 @@ public sealed class EfAccountStore : BackgroundService, IAccountStore
         {
             await db.SaveChangesAsync(cancellationToken);
         }
-        catch (DbUpdateException ex) when (ex.InnerException is SqliteException { SqliteErrorCode: 19 })
+        catch (DbUpdateException ex) when (DatabaseErrors.Classify(ex) == ConstraintViolation.Unique)
         {
             throw new DuplicatePhoneException(account.Phone.Value);
         }
@@ -95,33 +94,37 @@ public sealed class EfAccountStore : BackgroundService, IAccountStore
         }
 
         await using var db = await _contexts.CreateDbContextAsync();
-        await using var transaction = await db.Database.BeginTransactionAsync();
-        var dbTransaction = transaction.GetDbTransaction();
-        var existing = new HashSet<string>(StringComparer.Ordinal);
-        using (var update = RowStatements<AccountRecord>.Update(db, dbTransaction))
+        // The server providers retry transient failures; a transaction of our own must then be retried as a whole.
+        await db.Database.CreateExecutionStrategy().ExecuteAsync(async () =>
         {
-            foreach (var state in latest.Values)
+            await using var transaction = await db.Database.BeginTransactionAsync();
+            var dbTransaction = transaction.GetDbTransaction();
+            var existing = new HashSet<string>(StringComparer.Ordinal);
+            using (var update = RowStatements<AccountRecord>.Update(db, dbTransaction))
             {
-                if (await update.ExecuteAsync(state.ToRecord(), CancellationToken.None) > 0)
+                foreach (var state in latest.Values)
                 {
-                    existing.Add(state.Id);
+                    if (await update.ExecuteAsync(state.ToRecord(), CancellationToken.None) > 0)
+                    {
+                        existing.Add(state.Id);
+                    }
                 }
             }
-        }
 
-        if (batch.Any(item => item.Entry is not null && existing.Contains(item.State.Id)))
-        {
-            using var insert = RowStatements<TimelineEntryRecord>.Insert(db, dbTransaction);
-            foreach (var item in batch)
+            if (batch.Any(item => item.Entry is not null && existing.Contains(item.State.Id)))
             {
-                if (item.Entry is { } entry && existing.Contains(item.State.Id))
+                using var insert = RowStatements<TimelineEntryRecord>.Insert(db, dbTransaction);
+                foreach (var item in batch)
                 {
-                    await insert.ExecuteAsync(entry.ToRecord(item.State.Id), CancellationToken.None);
+                    if (item.Entry is { } entry && existing.Contains(item.State.Id))
+                    {
+                        await insert.ExecuteAsync(entry.ToRecord(item.State.Id), CancellationToken.None);
+                    }
                 }
             }
-        }
 
-        await transaction.CommitAsync();
+            await transaction.CommitAsync();
+        });
     }
 
     public override async Task StopAsync(CancellationToken cancellationToken)

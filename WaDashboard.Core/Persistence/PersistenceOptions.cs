@@ -5,14 +5,11 @@ public sealed class PersistenceOptions
 {
     public const string Section = "Persistence";
 
-    /// <summary>SQLite connection string; empty means Data Source={Storage:DataDirectory}/wadashboard.db.</summary>
-    public string ConnectionString { get; set; } = "";
-
     /// <summary>The state writer commits up to this many changes in one transaction.</summary>
     [System.ComponentModel.DataAnnotations.Range(1, 10_000)]
     public int MaxBatch { get; set; } = 500;
 
-    /// <summary>How often the write-ahead log is copied back into the database, beside the writers.</summary>
+    /// <summary>SQLite: how often the write-ahead log is copied back into the database, beside the writers.</summary>
     [System.ComponentModel.DataAnnotations.Range(typeof(TimeSpan), "00:00:00.100", "01:00:00")]
     public TimeSpan CheckpointInterval { get; set; } = TimeSpan.FromSeconds(1);
 

@@ -10,6 +10,7 @@ namespace WaDashboard.Core.Persistence;
 /// A prepared UPDATE (by key) or INSERT for one entity type, built from the EF Core model (table and column names,
 /// value converters, the provider's quoting and parameter types) and executed once per row inside a transaction.
 /// The state writer uses it to commit hundreds of rows per batch without the change tracker's per-entity cost.
+/// Provider-neutral: names, placeholders (@p0 on every provider here) and parameter types come from the provider.
 /// </summary>
 internal sealed class RowStatements<T> : IDisposable
     where T : class
@@ -54,7 +55,12 @@ internal sealed class RowStatements<T> : IDisposable
             _command.CommandText = $"INSERT INTO {tableName} ({string.Join(", ", columns.Select(Column))}) VALUES ({string.Join(", ", values)})";
         }
 
-        _command.Prepare();
+        // SQLite and PostgreSQL keep the prepared statement for the batch. SqlClient would insist on an explicit size for
+        // every variable-length parameter; its parameterized command is cached by the server as it is.
+        if (!db.Database.IsSqlServer())
+        {
+            _command.Prepare();
+        }
     }
 
     /// <summary>UPDATE ... WHERE key: every column but the key.</summary>

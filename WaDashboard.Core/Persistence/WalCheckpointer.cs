@@ -14,12 +14,19 @@ public sealed class WalCheckpointer(
     IDbContextFactory<WaDashboardDbContext> contexts,
     TimeProvider time,
     IOptions<PersistenceOptions> options,
+    IOptions<DatabaseOptions> database,
     ILogger<WalCheckpointer> logger) : BackgroundService
 {
+    private bool Sqlite => database.Value.Kind() == DatabaseProvider.Sqlite;
     private bool _failing;
 
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {
+        if (!Sqlite)
+        {
+            return; // only SQLite has a write-ahead log of its own to copy back
+        }
+
         using var timer = new PeriodicTimer(options.Value.CheckpointInterval, time);
         try
         {
@@ -36,7 +43,10 @@ public sealed class WalCheckpointer(
     public override async Task StopAsync(CancellationToken cancellationToken)
     {
         await base.StopAsync(cancellationToken);
-        await CheckpointAsync(final: true, cancellationToken);
+        if (Sqlite)
+        {
+            await CheckpointAsync(final: true, cancellationToken);
+        }
     }
 
     /// <param name="final">TRUNCATE (waits for writers, empties the log) when stopping; PASSIVE otherwise.</param>

@@ -247,7 +247,8 @@ public sealed class CleanupCrashTests : IDisposable
     /// <summary>A fleet on disk and in the database: idle accounts with old generations and caches, accounts in use, orphans.</summary>
     private async Task BuildFleetAsync()
     {
-        var options = new DbContextOptionsBuilder<WaDashboardDbContext>().UseSqlite($"Data Source={Path.Combine(_data, "wadashboard.db")}").Options;
+        var options = new DbContextOptionsBuilder<WaDashboardDbContext>()
+            .UseWaDashboardDatabase(new DatabaseOptions { ConnectionString = DatabaseSetup.DefaultSqliteConnectionString(_data) }).Options;
         Directory.CreateDirectory(_data);
         await using (var db = new WaDashboardDbContext(options))
         {

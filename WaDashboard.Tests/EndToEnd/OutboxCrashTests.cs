@@ -1,16 +1,24 @@
 using System.Diagnostics;
 using System.Text.Json;
 using WaDashboard.Core.Engines.Simulator;
+using WaDashboard.Core.Persistence;
+using WaDashboard.Tests.Support;
 using Xunit.Abstractions;
 
 namespace WaDashboard.Tests.EndToEnd;
+
+[Collection(EndToEndCollection.Name)]
+public sealed class OutboxCrashTestsOnSqlite(ITestOutputHelper output) : OutboxCrashTests(output, DatabaseProvider.Sqlite);
+
+/// <summary>The same kills with the messages in PostgreSQL: what a commit acknowledged survives the process.</summary>
+[Collection(EndToEndCollection.Name)]
+public sealed class OutboxCrashTestsOnPostgres(ITestOutputHelper output) : OutboxCrashTests(output, DatabaseProvider.Postgres);
 
 /// <summary>
 /// The real app process, killed with SIGKILL (kill -9) several times while it drains 1,000 messages, and restarted on
 /// the same data folder. What the simulated phone network received is read from its log on disk, which survives the kills.
 /// </summary>
-[Collection(EndToEndCollection.Name)]
-public sealed class OutboxCrashTests(ITestOutputHelper output) : IAsyncLifetime
+public abstract class OutboxCrashTests(ITestOutputHelper output, DatabaseProvider provider) : IAsyncLifetime
 {
     private const int Messages = 1000;
     private const int Accounts = 4;
@@ -30,11 +38,13 @@ public sealed class OutboxCrashTests(ITestOutputHelper output) : IAsyncLifetime
         ["Serilog__MinimumLevel__Default"] = "Warning",
     };
 
+    private readonly TestDatabase _database = TestDatabase.Create(provider);
     private AppProcess? _app;
 
     private AppProcess App => _app!;
 
-    public async Task InitializeAsync() => _app = await AppProcess.StartAsync(Settings);
+    public async Task InitializeAsync() =>
+        _app = await AppProcess.StartAsync(Settings.Concat(_database.Environment).ToDictionary(s => s.Key, s => s.Value));
 
     public async Task DisposeAsync()
     {
@@ -42,6 +52,8 @@ public sealed class OutboxCrashTests(ITestOutputHelper output) : IAsyncLifetime
         {
             await _app.DisposeAsync();
         }
+
+        _database.Dispose();
     }
 
     [Fact]

@@ -5,7 +5,12 @@ using System.Text.Json;
 namespace WaDashboard.Tests.Http;
 
 /// <summary>The accounts REST API over HTTP against the real app. Every test uses its own phone numbers.</summary>
-public sealed class AccountsApiTests(WebAppFactory factory) : IClassFixture<WebAppFactory>
+public sealed class AccountsApiTestsOnSqlite(WebAppFactory factory) : AccountsApiTests<WebAppFactory>(factory);
+
+public sealed class AccountsApiTestsOnPostgres(PostgresWebAppFactory factory) : AccountsApiTests<PostgresWebAppFactory>(factory);
+
+public abstract class AccountsApiTests<TFactory>(TFactory factory) : IClassFixture<TFactory>
+    where TFactory : WebAppFactory
 {
     private static readonly byte[] PngSignature = [0x89, 0x50, 0x4E, 0x47, 0x0D, 0x0A, 0x1A, 0x0A];
 

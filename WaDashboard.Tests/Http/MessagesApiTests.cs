@@ -5,7 +5,12 @@ using System.Text.Json;
 namespace WaDashboard.Tests.Http;
 
 /// <summary>The outbox REST API against the real app: queueing, idempotency keys, following a message, and a person's decisions.</summary>
-public sealed class MessagesApiTests(WebAppFactory factory) : IClassFixture<WebAppFactory>
+public sealed class MessagesApiTestsOnSqlite(WebAppFactory factory) : MessagesApiTests<WebAppFactory>(factory);
+
+public sealed class MessagesApiTestsOnPostgres(PostgresWebAppFactory factory) : MessagesApiTests<PostgresWebAppFactory>(factory);
+
+public abstract class MessagesApiTests<TFactory>(TFactory factory) : IClassFixture<TFactory>
+    where TFactory : WebAppFactory
 {
     private readonly HttpClient _client = factory.CreateClient();
 

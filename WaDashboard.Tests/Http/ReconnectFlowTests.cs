@@ -5,7 +5,12 @@ using System.Text.Json;
 namespace WaDashboard.Tests.Http;
 
 /// <summary>An account's life over HTTP only, as an operator script drives it, with the simulator playing the phone.</summary>
-public sealed class ReconnectFlowTests(WebAppFactory factory) : IClassFixture<WebAppFactory>
+public sealed class ReconnectFlowTestsOnSqlite(WebAppFactory factory) : ReconnectFlowTests<WebAppFactory>(factory);
+
+public sealed class ReconnectFlowTestsOnPostgres(PostgresWebAppFactory factory) : ReconnectFlowTests<PostgresWebAppFactory>(factory);
+
+public abstract class ReconnectFlowTests<TFactory>(TFactory factory) : IClassFixture<TFactory>
+    where TFactory : WebAppFactory
 {
     private const string Phone = "+972502000001";
     private readonly HttpClient _client = factory.CreateClient();
@@ -94,7 +99,7 @@ public sealed class ReconnectFlowTests(WebAppFactory factory) : IClassFixture<We
         Assert.True(body.GetProperty("success").GetBoolean());
         Assert.Equal("AwaitingQrScan", body.GetProperty("status").GetString());
         Assert.Contains("Scan this QR code", body.GetProperty("message").GetString());
-        AccountsApiTests.AssertPngDataUrl(body.GetProperty("qr_code").GetString());
+        AccountsApiTests<WebAppFactory>.AssertPngDataUrl(body.GetProperty("qr_code").GetString());
         var raw = body.GetProperty("qr_raw").GetString()!;
         Assert.StartsWith("2@", raw);
         return raw;

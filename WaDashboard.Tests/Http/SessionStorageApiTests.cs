@@ -7,7 +7,12 @@ using WaDashboard.Tests.Support;
 namespace WaDashboard.Tests.Http;
 
 /// <summary>Session storage over HTTP: session-info in note 001's shape, the repairs, the quarantine and the fleet cleanup job.</summary>
-public sealed class SessionStorageApiTests(WebAppFactory factory) : IClassFixture<WebAppFactory>
+public sealed class SessionStorageApiTestsOnSqlite(WebAppFactory factory) : SessionStorageApiTests<WebAppFactory>(factory);
+
+public sealed class SessionStorageApiTestsOnPostgres(PostgresWebAppFactory factory) : SessionStorageApiTests<PostgresWebAppFactory>(factory);
+
+public abstract class SessionStorageApiTests<TFactory>(TFactory factory) : IClassFixture<TFactory>
+    where TFactory : WebAppFactory
 {
     private readonly HttpClient _client = factory.CreateClient();
 

@@ -5,7 +5,12 @@ using System.Text.Json;
 namespace WaDashboard.Tests.Http;
 
 /// <summary>The simulator endpoints: the simulated phone's scan, injected faults, received messages.</summary>
-public sealed class SimulatorApiTests(WebAppFactory factory) : IClassFixture<WebAppFactory>
+public sealed class SimulatorApiTestsOnSqlite(WebAppFactory factory) : SimulatorApiTests<WebAppFactory>(factory);
+
+public sealed class SimulatorApiTestsOnPostgres(PostgresWebAppFactory factory) : SimulatorApiTests<PostgresWebAppFactory>(factory);
+
+public abstract class SimulatorApiTests<TFactory>(TFactory factory) : IClassFixture<TFactory>
+    where TFactory : WebAppFactory
 {
     private readonly HttpClient _client = factory.CreateClient();
 

@@ -47,9 +47,12 @@ public class WebAppFactory : WebApplicationFactory<Program>
         return client;
     }
 
+    /// <summary>The database the app runs on; SQLite's default file unless a subclass says otherwise.</summary>
+    protected virtual TestDatabase? Database => null;
+
     protected override void ConfigureWebHost(IWebHostBuilder builder)
     {
-        builder.ConfigureAppConfiguration(config => config.AddInMemoryCollection(new Dictionary<string, string?>
+        builder.ConfigureAppConfiguration(config => config.AddInMemoryCollection(new Dictionary<string, string?>(Database?.Settings ?? [])
         {
             ["Storage:DataDirectory"] = _data.Path,
             ["Simulator:StartDelay"] = StartDelay.ToString("c"),
@@ -106,6 +109,7 @@ public class WebAppFactory : WebApplicationFactory<Program>
         {
             _cleanedUp = true;
             SqliteConnection.ClearAllPools();
+            Database?.Dispose();
             _data.Dispose();
         }
     }

@@ -4,17 +4,48 @@ using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging.Abstractions;
 using Microsoft.Extensions.Options;
 using WaDashboard.Core.Accounts;
+using WaDashboard.Core.Messaging;
 using WaDashboard.Core.Persistence;
 using WaDashboard.Core.Reconnect;
 using WaDashboard.Tests.Support;
 
 namespace WaDashboard.Tests.Integration;
 
-/// <summary>The batched state writer on a real SQLite file migrated by the product's migrations.</summary>
-public sealed class AccountStoreTests : IDisposable
+/// <summary>SQLite's own connection settings and write-ahead log, beside the suite every provider runs.</summary>
+public sealed class AccountStoreTestsOnSqlite() : AccountStoreTests(DatabaseProvider.Sqlite)
+{
+    [Fact]
+    public async Task Connections_wait_for_a_busy_write_lock_themselves_no_commit_checkpoints_and_a_stop_leaves_the_log_empty()
+    {
+        var data = Path.Combine(Folder.Path, "core");
+        await using (var core = await CoreHarness.StartAsync(data))
+        {
+            await core.AddConnectedAsync("+972501234567");
+            await using var db = await core.Services.GetRequiredService<IDbContextFactory<WaDashboardDbContext>>().CreateDbContextAsync();
+            await db.Database.OpenConnectionAsync();
+            await using var pragma = db.Database.GetDbConnection().CreateCommand();
+            pragma.CommandText = "PRAGMA busy_timeout";
+            Assert.Equal(5000L, await pragma.ExecuteScalarAsync());
+            pragma.CommandText = "PRAGMA wal_autocheckpoint";
+            Assert.Equal(0L, await pragma.ExecuteScalarAsync());
+            pragma.CommandText = "PRAGMA journal_mode";
+            Assert.Equal("wal", await pragma.ExecuteScalarAsync());
+            Assert.True(new FileInfo(Path.Combine(data, "wadashboard.db-wal")).Length > 0);
+        }
+
+        Assert.Equal(0, new FileInfo(Path.Combine(data, "wadashboard.db-wal")) is { Exists: true } wal ? wal.Length : 0);
+    }
+}
+
+public sealed class AccountStoreTestsOnPostgres() : AccountStoreTests(DatabaseProvider.Postgres);
+
+/// <summary>The batched state writer and the store's queries on a real database migrated by the product's migrations, per provider.</summary>
+public abstract class AccountStoreTests(DatabaseProvider provider) : IDisposable
 {
     private static readonly DateTimeOffset T0 = new(2026, 11, 22, 9, 0, 0, TimeSpan.Zero);
-    private readonly TempDirectory _dir = new("store");
+    private readonly TestDatabase _database = TestDatabase.Create(provider);
+
+    protected TempDirectory Folder { get; } = new("store");
 
     [Fact]
     public async Task One_batch_keeps_each_account_s_latest_state_and_every_timeline_entry_in_order_and_drops_changes_of_a_removed_account()
@@ -84,32 +115,39 @@ public sealed class AccountStoreTests : IDisposable
     }
 
     [Fact]
-    public async Task Connections_wait_for_a_busy_write_lock_themselves_no_commit_checkpoints_and_a_stop_leaves_the_log_empty()
+    public async Task A_taken_phone_a_reused_idempotency_key_and_a_removed_account_are_each_told_apart_from_the_database_s_own_error()
     {
-        var data = Path.Combine(_dir.Path, "core");
-        await using (var core = await CoreHarness.StartAsync(data))
-        {
-            await core.AddConnectedAsync("+972501234567");
-            await using var db = await core.Services.GetRequiredService<IDbContextFactory<WaDashboardDbContext>>().CreateDbContextAsync();
-            await db.Database.OpenConnectionAsync();
-            await using var pragma = db.Database.GetDbConnection().CreateCommand();
-            pragma.CommandText = "PRAGMA busy_timeout";
-            Assert.Equal(5000L, await pragma.ExecuteScalarAsync());
-            pragma.CommandText = "PRAGMA wal_autocheckpoint";
-            Assert.Equal(0L, await pragma.ExecuteScalarAsync());
-            pragma.CommandText = "PRAGMA journal_mode";
-            Assert.Equal("wal", await pragma.ExecuteScalarAsync());
-            Assert.True(new FileInfo(Path.Combine(data, "wadashboard.db-wal")).Length > 0);
-        }
+        var factory = await MigratedAsync();
+        var accounts = new EfAccountStore(factory, Options.Create(new PersistenceOptions()), NullLogger<EfAccountStore>.Instance);
+        var outbox = new EfOutboxStore(factory, Options.Create(new PersistenceOptions()), NullLogger<EfOutboxStore>.Instance);
+        var clinic = Account("+972501234567", "Clinic");
+        await accounts.AddAsync(clinic, Entry(T0, AccountStatus.New, AccountStatus.New, "Account added."), CancellationToken.None);
 
-        Assert.Equal(0, new FileInfo(Path.Combine(data, "wadashboard.db-wal")) is { Exists: true } wal ? wal.Length : 0);
+        var again = Account("+972501234567", "Clinic again");
+        await Assert.ThrowsAsync<DuplicatePhoneException>(() => accounts.AddAsync(again, Entry(T0, AccountStatus.New, AccountStatus.New, null), CancellationToken.None));
+
+        OutboxMessage Message(string accountId, string? key) => new()
+        {
+            AccountId = accountId,
+            To = PhoneNumber.Parse("+972500000001"),
+            Text = "Reminder",
+            IdempotencyKey = key,
+            CreatedAt = T0,
+            UpdatedAt = T0,
+        };
+        var first = await outbox.InsertAsync(Message(clinic.Id, "key-1"), CancellationToken.None);
+        Assert.True(first.Id > 0);
+        await Assert.ThrowsAsync<DuplicateIdempotencyKeyException>(() => outbox.InsertAsync(Message(clinic.Id, "key-1"), CancellationToken.None));
+        await outbox.InsertAsync(Message(clinic.Id, null), CancellationToken.None); // messages without a key never collide
+        await outbox.InsertAsync(Message(clinic.Id, null), CancellationToken.None);
+        var removed = await Assert.ThrowsAsync<MessageValidationException>(() => outbox.InsertAsync(Message(AccountId.New(), "key-2"), CancellationToken.None));
+        Assert.Equal("account", removed.Field);
+        Assert.Equal(3, (await outbox.ListAsync(new OutboxQuery(AccountId: clinic.Id), CancellationToken.None)).Count);
     }
 
     private async Task<IDbContextFactory<WaDashboardDbContext>> MigratedAsync()
     {
-        var options = new DbContextOptionsBuilder<WaDashboardDbContext>()
-            .UseSqlite($"Data Source={Path.Combine(_dir.Path, "wadashboard.db")}")
-            .Options;
+        var options = new DbContextOptionsBuilder<WaDashboardDbContext>().UseWaDashboardDatabase(_database.Options(Folder.Path)).Options;
         await using (var db = new WaDashboardDbContext(options))
         {
             await db.Database.MigrateAsync();
@@ -139,6 +177,7 @@ public sealed class AccountStoreTests : IDisposable
     public void Dispose()
     {
         SqliteConnection.ClearAllPools();
-        _dir.Dispose();
+        _database.Dispose();
+        Folder.Dispose();
     }
 }

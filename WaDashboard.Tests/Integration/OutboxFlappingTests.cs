@@ -2,16 +2,21 @@ using Microsoft.Data.Sqlite;
 using WaDashboard.Core.Accounts;
 using WaDashboard.Core.Engines.Simulator;
 using WaDashboard.Core.Messaging;
+using WaDashboard.Core.Persistence;
 using WaDashboard.Tests.Support;
 using Xunit.Abstractions;
 
 namespace WaDashboard.Tests.Integration;
 
+public sealed class OutboxFlappingTestsOnSqlite(ITestOutputHelper output) : OutboxFlappingTests(output, DatabaseProvider.Sqlite);
+
+public sealed class OutboxFlappingTestsOnPostgres(ITestOutputHelper output) : OutboxFlappingTests(output, DatabaseProvider.Postgres);
+
 /// <summary>
 /// 500 messages drain from five accounts while the simulator keeps dropping their connections (and the supervisors
 /// reconnect them): not one send may be attempted while an account is disconnected, and every message ends Sent exactly once.
 /// </summary>
-public sealed class OutboxFlappingTests(ITestOutputHelper output) : IDisposable
+public abstract class OutboxFlappingTests(ITestOutputHelper output, DatabaseProvider provider) : IDisposable
 {
     private const int Accounts = 5;
     private const int MessagesPerAccount = 100;
@@ -22,11 +27,12 @@ public sealed class OutboxFlappingTests(ITestOutputHelper output) : IDisposable
     private static readonly TimeSpan RampDelay = TimeSpan.FromSeconds(5);
 
     private readonly TempDirectory _dir = new("flapping");
+    private readonly TestDatabase _database = TestDatabase.Create(provider);
 
     [Fact]
     public async Task Five_hundred_messages_drain_through_flapping_connections_without_a_send_while_disconnected_and_each_is_sent_exactly_once()
     {
-        await using var core = await CoreHarness.StartAsync(_dir.Path, settings: new Dictionary<string, string?>
+        await using var core = await CoreHarness.StartAsync(_dir.Path, settings: new Dictionary<string, string?>(_database.Settings)
         {
             ["Messaging:MinSpacing"] = MinSpacing.ToString("c"),
             ["Messaging:MaxSpacing"] = "00:00:05",
@@ -156,6 +162,7 @@ public sealed class OutboxFlappingTests(ITestOutputHelper output) : IDisposable
     public void Dispose()
     {
         SqliteConnection.ClearAllPools();
+        _database.Dispose();
         _dir.Dispose();
     }
 }

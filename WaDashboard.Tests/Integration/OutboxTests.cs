@@ -1,4 +1,6 @@
 using Microsoft.Data.Sqlite;
+using Microsoft.EntityFrameworkCore;
+using WaDashboard.Core.Persistence;
 using WaDashboard.Core.Accounts;
 using WaDashboard.Core.Engines;
 using WaDashboard.Core.Engines.Simulator;
@@ -8,8 +10,12 @@ using WaDashboard.Tests.Support;
 
 namespace WaDashboard.Tests.Integration;
 
-/// <summary>The outbox on the real Core (dispatcher, simulator, SQLite file) under a fake clock.</summary>
-public sealed class OutboxTests : IDisposable
+public sealed class OutboxTestsOnSqlite() : OutboxTests(DatabaseProvider.Sqlite);
+
+public sealed class OutboxTestsOnPostgres() : OutboxTests(DatabaseProvider.Postgres);
+
+/// <summary>The outbox on the real Core (dispatcher, simulator, database) under a fake clock, per database provider.</summary>
+public abstract class OutboxTests(DatabaseProvider provider) : IDisposable
 {
     private static readonly Dictionary<string, string?> Fast = new()
     {
@@ -25,10 +31,16 @@ public sealed class OutboxTests : IDisposable
 
     private static readonly TimeSpan Step = TimeSpan.FromMilliseconds(500);
     private readonly TempDirectory _dir = new("outbox");
+    private readonly TestDatabase _database = TestDatabase.Create(provider);
 
     private Task<CoreHarness> StartAsync(FakeTimeProvider? time = null, Dictionary<string, string?>? extra = null)
     {
         var settings = new Dictionary<string, string?>(Fast);
+        foreach (var (key, value) in _database.Settings)
+        {
+            settings[key] = value;
+        }
+
         foreach (var (key, value) in extra ?? [])
         {
             settings[key] = value;
@@ -200,12 +212,9 @@ public sealed class OutboxTests : IDisposable
         }
 
         // What a process killed in the middle of a send leaves behind: the row committed as Sending.
-        await using (var db = new SqliteConnection($"Data Source={Path.Combine(_dir.Path, "wadashboard.db")}"))
+        await using (var db = _database.CreateContext(_dir.Path))
         {
-            await db.OpenAsync();
-            await using var update = db.CreateCommand();
-            update.CommandText = $"UPDATE OutboxMessages SET Status = 'Sending' WHERE Id = {interrupted}";
-            Assert.Equal(1, await update.ExecuteNonQueryAsync());
+            Assert.Equal(1, await db.OutboxMessages.Where(m => m.Id == interrupted).ExecuteUpdateAsync(set => set.SetProperty(m => m.Status, "Sending")));
         }
 
         SqliteConnection.ClearAllPools();
@@ -318,6 +327,7 @@ public sealed class OutboxTests : IDisposable
     public void Dispose()
     {
         SqliteConnection.ClearAllPools();
+        _database.Dispose();
         _dir.Dispose();
     }
 }

@@ -49,7 +49,7 @@ public sealed class DatabaseFailureTests
         Assert.Null(app.Services.GetRequiredService<WaDashboard.Core.Sessions.Fleet>().Find("+972502220002"));
 
         Assert.Contains(app.Services.GetRequiredService<AlertCenter>().Recent, a => a.AccountName == DatabaseAlerts.Source && a.Message.Contains("cannot take writes"));
-        using var page = await app.WithCookieAsync(cookie, HttpMethod.Get, "/outbox");
+        using var page = await app.WithCookieAsync(cookie, HttpMethod.Get, "/");
         Assert.Contains("id=\"database-banner\"", await page.Content.ReadAsStringAsync());
         SqliteConnection.ClearAllPools();
     }

@@ -7,7 +7,6 @@ using Microsoft.AspNetCore.DataProtection.KeyManagement;
 using Microsoft.AspNetCore.DataProtection.Repositories;
 using Microsoft.AspNetCore.Identity;
 using Microsoft.AspNetCore.Server.Kestrel.Core;
-using Microsoft.Data.Sqlite;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.Options;
 using WaDashboard.Core.Persistence;
@@ -26,8 +25,9 @@ public static class DependencyInjection
     {
         services.AddOptions<SecurityOptions>().Bind(configuration.GetSection(SecurityOptions.Section)).ValidateDataAnnotations().ValidateOnStart();
 
-        services.AddDbContextFactory<SecurityDbContext>((provider, options) => options.UseSqlite(ConnectionString(provider),
-            sqlite => sqlite.MigrationsHistoryTable(SecurityDbContext.MigrationsTable)));
+        // The same database as the accounts, with its own migrations history.
+        services.AddDbContextFactory<SecurityDbContext>((provider, options) =>
+            options.UseWaDashboardDatabase(provider.GetRequiredService<IOptions<DatabaseOptions>>().Value, SecurityDbContext.MigrationsTable));
         services.AddScoped(provider => provider.GetRequiredService<IDbContextFactory<SecurityDbContext>>().CreateDbContext());
 
         services.AddIdentityCore<DashboardUser>()
@@ -132,15 +132,6 @@ public static class DependencyInjection
         services.AddOptions<KestrelServerOptions>().Configure<IOptions<SecurityOptions>>((kestrel, security) =>
             kestrel.Limits.MaxRequestBodySize = security.Value.MaxRequestBodyKb * 1024L);
         return services;
-    }
-
-    private static string ConnectionString(IServiceProvider provider)
-    {
-        var persistence = provider.GetRequiredService<IOptions<PersistenceOptions>>().Value;
-        var storage = provider.GetRequiredService<IOptions<StorageOptions>>().Value;
-        return string.IsNullOrWhiteSpace(persistence.ConnectionString)
-            ? new SqliteConnectionStringBuilder { DataSource = Path.Combine(storage.ResolveDataDirectory(), "wadashboard.db") }.ToString()
-            : persistence.ConnectionString;
     }
 
     /// <summary>The REST API answers 401/403 with a JSON problem; pages redirect to sign-in.</summary>

@@ -13,6 +13,7 @@ public sealed class SecurityStartup(IServiceProvider services, FirstRunSetup set
     {
         await using var scope = services.CreateAsyncScope();
         var db = scope.ServiceProvider.GetRequiredService<SecurityDbContext>();
+        await WaDashboard.Core.Persistence.PreviousMigrations.AdoptAsync(db, WaDashboard.Core.Persistence.PreviousMigrations.Security, logger, cancellationToken);
         await db.Database.MigrateAsync(cancellationToken);
         var roles = scope.ServiceProvider.GetRequiredService<RoleManager<IdentityRole>>();
         foreach (var role in Roles.All)

@@ -46,14 +46,25 @@ public sealed class WebhookSignatureVerifier
         this.options = options;
         this.time = time;
         this.replayLog = replayLog;
-        if (replayLog is not null && !string.IsNullOrEmpty(options.Value.Webhooks.Secret))
+    }
+
+    private bool _loaded;
+
+    /// <summary>The ids accepted before this start, read once, at the first signed webhook (whichever secret signed it).</summary>
+    private void LoadSeenIds(WebhookReplayLog log)
+    {
+        if (_loaded)
         {
-            var tolerance = options.Value.Webhooks.Tolerance;
-            foreach (var (id, at) in replayLog.Load(time.GetUtcNow() - tolerance - tolerance))
-            {
-                _seen[id] = at;
-            }
+            return;
         }
+
+        var tolerance = options.Value.Webhooks.Tolerance;
+        foreach (var (id, at) in log.Load(time.GetUtcNow() - tolerance - tolerance))
+        {
+            _seen.TryAdd(id, at);
+        }
+
+        _loaded = true;
     }
 
     public static string Sign(byte[] body, string secret, string algorithm = "sha512") =>
@@ -128,6 +139,7 @@ public sealed class WebhookSignatureVerifier
         // On disk before it is acted on: a restart right after cannot make it new again.
         lock (_appendLock)
         {
+            LoadSeenIds(replayLog);
             if (!_seen.TryAdd(id, at))
             {
                 return WebhookVerdict.Replayed;

@@ -2,7 +2,7 @@ using Microsoft.AspNetCore.Identity;
 using Microsoft.AspNetCore.Identity.EntityFrameworkCore;
 using Microsoft.EntityFrameworkCore;
 
-namespace WaDashboard.Web.Security;
+namespace WaDashboard.Core.Persistence.Security;
 
 public sealed class DashboardUser : IdentityUser;
 
@@ -19,7 +19,7 @@ public sealed class ApiKeyRecord
     public DateTimeOffset? RevokedAt { get; set; }
 }
 
-/// <summary>Users, roles and API keys, in the same database file as the accounts, with its own migrations.</summary>
+/// <summary>Users, roles and API keys, in the same database as the accounts, with its own migrations history.</summary>
 public sealed class SecurityDbContext(DbContextOptions<SecurityDbContext> options) : IdentityDbContext<DashboardUser>(options)
 {
     public const string MigrationsTable = "__SecurityMigrationsHistory";
