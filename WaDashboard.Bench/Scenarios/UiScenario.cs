@@ -17,9 +17,13 @@ namespace WaDashboard.Bench.Scenarios;
 /// </summary>
 public sealed class UiScenario : IScenario
 {
-    private const string Rows = "tr[data-account-id]";
+    /// <summary>The grid's rows; each names its account on a marker element (MudDataGrid rows carry no attributes).</summary>
+    private const string Rows = "#accounts-grid tr:has(.wa-row)";
     private const string Interactive = "#add-account";
     private const int RowsPerPage = 50;
+
+    /// <summary>Pixels: the Accounts grid of a window this tall shows a desk of <see cref="RowsPerPage"/> dense rows.</summary>
+    private const int DeskViewportHeight = 3800;
 
     /// <summary>Records, per row, every status the DOM shows and when (epoch ms, the browser's clock).</summary>
     private const string InstallObserver = """
@@ -27,10 +31,11 @@ public sealed class UiScenario : IScenario
             const bench = window.__bench = { changes: [], last: new Map() };
             const scan = () => {
                 const t = performance.timeOrigin + performance.now();
-                for (const row of document.querySelectorAll('tr[data-account-id]')) {
-                    const badge = row.querySelector('.wa-status');
+                for (const marker of document.querySelectorAll('#accounts-grid .wa-row')) {
+                    const row = marker.closest('tr');
+                    const badge = row && row.querySelector('.wa-status');
                     if (!badge) continue;
-                    const id = row.getAttribute('data-account-id');
+                    const id = marker.getAttribute('data-account-id');
                     const status = badge.getAttribute('data-status');
                     if (bench.last.get(id) !== status) {
                         bench.last.set(id, status);
@@ -46,7 +51,7 @@ public sealed class UiScenario : IScenario
     /// <summary>Clicks a row's checkbox and times until the server's render shows the new selection count.</summary>
     private const string CircuitRoundTrip = """
         () => new Promise(resolve => {
-            const box = document.querySelector('tr[data-account-id] input.wa-select');
+            const box = document.querySelector('#accounts-grid input.wa-select');
             const button = document.querySelector('#bulk-reconnect');
             if (!box || !button) { resolve(-1); return; }
             const expected = `(${box.checked ? 0 : 1})`;
@@ -225,6 +230,9 @@ public sealed class UiScenario : IScenario
     private static async Task<Tab> OpenDeskAsync(Browser browser, AppProcess app, int group, int perTab)
     {
         var page = await browser.Context.NewPageAsync();
+        // The grid is virtualized: it renders the rows in view. A window tall enough for a desk of 50 keeps every
+        // watched account in the DOM, as the paged grid of the .NET 8 figures did.
+        await page.SetViewportSizeAsync(1280, DeskViewportHeight);
         await page.GotoAsync(app.BaseUrl.ToString());
         await Browser.WaitUntilInteractiveAsync(page, Interactive);
         var desk = Desk(group);

@@ -3,8 +3,9 @@ using Bunit;
 using Bunit.TestDoubles;
 using Microsoft.Data.Sqlite;
 using Microsoft.Extensions.DependencyInjection;
-using Radzen;
-using Radzen.Blazor;
+using Microsoft.AspNetCore.Components;
+using MudBlazor;
+using MudBlazor.Services;
 using WaDashboard.Core.Accounts;
 using WaDashboard.Core.Engines;
 using WaDashboard.Core.Engines.Simulator;
@@ -16,7 +17,9 @@ namespace WaDashboard.Tests.Components;
 
 /// <summary>
 /// The Accounts page rendered by bUnit over the real Core (fleet, simulator, SQLite on a temp folder, fake clock).
-/// Radzen's components call JavaScript only for layout and focus; loose JS interop answers those calls with defaults.
+/// MudBlazor's components call JavaScript only for layout, focus and scrolling; loose JS interop answers those calls with
+/// defaults, and bUnit's own handler makes the virtualized grid render every row. The page is rendered under the popover
+/// and dialog providers, as the layout does.
 /// </summary>
 public sealed class AccountsPageTests : IAsyncLifetime
 {
@@ -30,7 +33,7 @@ public sealed class AccountsPageTests : IAsyncLifetime
     {
         _core = await CoreHarness.StartAsync(_data.Path);
         _context.JSInterop.Mode = JSRuntimeMode.Loose;
-        _context.Services.AddRadzenComponents();
+        _context.Services.AddMudServices();
         _context.Services.AddSingleton(_core.Fleet);
         _context.Services.AddSingleton(_core.Events);
         _context.Services.AddSingleton<TimeProvider>(_core.Time);
@@ -69,9 +72,9 @@ public sealed class AccountsPageTests : IAsyncLifetime
         await _core.WaitForAsync(loggedOut.Id, s => s.Status == AccountStatus.LoggedOut, "LoggedOut");
         await _core.WaitForAsync(banned.Id, s => s.Status == AccountStatus.Banned, "Banned");
 
-        var cut = _context.Render<AccountsPage>();
+        var cut = RenderPage();
 
-        Assert.Equal(5, cut.FindAll("#accounts-grid tr[data-account-id]").Count);
+        Assert.Equal(5, cut.FindAll("#accounts-grid .wa-row").Count);
         AssertRow(cut, fresh.Id, "New", "Not linked", "never been linked", "Link it: show a QR code");
         AssertRow(cut, connected.Id, "Connected", "Connected", "Linked as Simulated phone.", "Nothing to do.");
         AssertRow(cut, dropped.Id, "Reconnecting", "Reconnecting", "Connection timed out: WhatsApp did not answer in time.",
@@ -79,7 +82,7 @@ public sealed class AccountsPageTests : IAsyncLifetime
         AssertRow(cut, loggedOut.Id, "LoggedOut", "Logged out", "Logged out: The session was logged out",
             "Needs you: click Reconnect to relink with a fresh QR code.");
         AssertRow(cut, banned.Id, "Banned", "Banned", "Banned: WhatsApp blocked this number.", "Needs you: wait 2 h 0 min until the ban ends");
-        Assert.Equal("+972506000003", Row(cut, dropped.Id).GetAttribute("data-phone"));
+        Assert.Equal("+972506000003", RowMarker(cut, dropped.Id).GetAttribute("data-phone"));
         Assert.Equal("Dropped", Row(cut, dropped.Id).QuerySelector("a.wa-account-link")?.TextContent);
         Assert.Equal($"accounts/{dropped.Id}", Row(cut, dropped.Id).QuerySelector("a.wa-account-link")?.GetAttribute("href"));
         Assert.True(Row(cut, loggedOut.Id).QuerySelector(".wa-next")!.ClassList.Contains("wa-needs-you"));
@@ -96,7 +99,7 @@ public sealed class AccountsPageTests : IAsyncLifetime
     public async Task The_badge_follows_the_account_through_link_scan_connect_and_logout_without_a_rerender_from_the_test()
     {
         var account = await _core.Fleet.AddAsync("Front desk", "+972506000011", CancellationToken.None);
-        var cut = _context.Render<AccountsPage>();
+        var cut = RenderPage();
         AssertRow(cut, account.Id, "New", "Not linked", "never been linked", "Link it");
 
         await _core.Fleet.SendAsync(account.Id, new LinkCommand(LinkMode.Qr), CancellationToken.None);
@@ -128,11 +131,11 @@ public sealed class AccountsPageTests : IAsyncLifetime
     {
         var shown = await _core.AddConnectedAsync("+972506000031", "Front desk");
         var hidden = await _core.AddConnectedAsync("+972506000032", "Back office");
-        var cut = _context.Render<AccountsPage>();
+        var cut = RenderPage();
         cut.Find("#account-filter").Input("Front");
-        cut.WaitForAssertion(() => Assert.Equal([shown.Id], cut.FindAll("#accounts-grid tr[data-account-id]").Select(r => r.GetAttribute("data-account-id"))),
+        cut.WaitForAssertion(() => Assert.Equal([shown.Id], cut.FindAll("#accounts-grid .wa-row").Select(r => r.GetAttribute("data-account-id"))),
             RenderPatience);
-        var grid = cut.FindComponent<RadzenDataGrid<AccountState>>();
+        var grid = cut.FindComponent<MudDataGrid<AccountState>>();
         var gridRenders = grid.RenderCount;
 
         Assert.Null(_core.Simulator.InjectFault(hidden.Id, new SimulatorFault(SimulatorFaultKind.Drop)));
@@ -150,7 +153,7 @@ public sealed class AccountsPageTests : IAsyncLifetime
     [Fact]
     public async Task Rows_appear_and_disappear_as_accounts_are_added_and_removed_elsewhere()
     {
-        var cut = _context.Render<AccountsPage>();
+        var cut = RenderPage();
         Assert.NotNull(cut.Find("#no-accounts"));
 
         var added = await _core.Fleet.AddAsync("Added by a script", "+972506000021", CancellationToken.None);
@@ -162,12 +165,12 @@ public sealed class AccountsPageTests : IAsyncLifetime
         }, RenderPatience);
 
         var other = await _core.Fleet.AddAsync("Second", "+972506000022", CancellationToken.None);
-        cut.WaitForAssertion(() => Assert.Equal(2, cut.FindAll("#accounts-grid tr[data-account-id]").Count), RenderPatience);
+        cut.WaitForAssertion(() => Assert.Equal(2, cut.FindAll("#accounts-grid .wa-row").Count), RenderPatience);
 
         Assert.True(await _core.Fleet.DeleteAsync(added.Id, CancellationToken.None));
         cut.WaitForAssertion(() =>
         {
-            Assert.Empty(cut.FindAll($"tr[data-account-id='{added.Id}']"));
+            Assert.Empty(cut.FindAll($".wa-row[data-account-id='{added.Id}']"));
             Assert.NotNull(Row(cut, other.Id));
             Assert.Equal("1", Summary(cut, "total"));
         }, RenderPatience);
@@ -176,14 +179,14 @@ public sealed class AccountsPageTests : IAsyncLifetime
     [Fact]
     public void With_no_accounts_the_page_says_how_to_add_one_and_shows_no_grid()
     {
-        var cut = _context.Render<AccountsPage>();
+        var cut = RenderPage();
 
         var empty = cut.Find("#no-accounts");
         Assert.Contains("No accounts yet", empty.TextContent);
         Assert.Contains("Add account", empty.TextContent);
         Assert.Empty(cut.FindAll("#accounts-grid"));
         Assert.Equal("0", Summary(cut, "total"));
-        Assert.Equal("Add account", cut.Find("#add-account .rz-button-text").TextContent);
+        Assert.Equal("Add account", cut.Find("#add-account .mud-button-label").TextContent.Trim());
     }
 
     [Fact]
@@ -191,25 +194,26 @@ public sealed class AccountsPageTests : IAsyncLifetime
     {
         var clinic = await _core.Fleet.AddAsync("Clinic", "+972506000031", CancellationToken.None);
         var shop = await _core.Fleet.AddAsync("Shop", "+972506000032", CancellationToken.None);
-        var cut = _context.Render<AccountsPage>();
-        Assert.Equal(2, cut.FindAll("#accounts-grid tr[data-account-id]").Count);
+        var cut = RenderPage();
+        Assert.Equal(2, cut.FindAll("#accounts-grid .wa-row").Count);
 
         cut.Find("#account-filter").Input("50 600-0032");
 
         cut.WaitForAssertion(() =>
         {
-            var rows = cut.FindAll("#accounts-grid tr[data-account-id]");
+            var rows = cut.FindAll("#accounts-grid .wa-row");
             Assert.Equal(shop.Id, Assert.Single(rows).GetAttribute("data-account-id"));
         }, RenderPatience);
-        Assert.Empty(cut.FindAll($"tr[data-account-id='{clinic.Id}']"));
+        Assert.Empty(cut.FindAll($".wa-row[data-account-id='{clinic.Id}']"));
         Assert.Equal("2", Summary(cut, "total"));
     }
 
     [Fact]
     public async Task Disposing_the_page_stops_its_subscription_to_fleet_events()
     {
-        var before = _core.Events.SubscriberCount;
-        var cut = _context.Render<AccountsPage>();
+        // The core's background services subscribe once they run, which may be just after the harness started.
+        var before = await SettledSubscriberCountAsync();
+        var cut = RenderPage();
         Assert.Equal(before + 1, _core.Events.SubscriberCount);
 
         await _context.DisposeComponentsAsync();
@@ -222,7 +226,7 @@ public sealed class AccountsPageTests : IAsyncLifetime
     public async Task An_alert_appears_on_the_page_when_an_account_is_logged_out_and_dismissing_clears_it()
     {
         var account = await _core.AddConnectedAsync("+972506000031", "Front desk");
-        var cut = _context.Render<AccountsPage>();
+        var cut = RenderPage();
         Assert.Empty(cut.FindAll("#alerts"));
 
         Assert.Null(_core.Simulator.InjectFault(account.Id, new SimulatorFault(SimulatorFaultKind.Logout)));
@@ -250,7 +254,7 @@ public sealed class AccountsPageTests : IAsyncLifetime
         _core.Simulator.InjectFault(loggedOut.Id, new SimulatorFault(SimulatorFaultKind.Logout));
         await _core.WaitForAsync(loggedOut.Id, s => s.Status == AccountStatus.LoggedOut, "LoggedOut");
 
-        var cut = _context.Render<AccountsPage>();
+        var cut = RenderPage();
         cut.WaitForAssertion(() =>
         {
             Assert.Equal("Link", Row(cut, fresh.Id).QuerySelector("button.wa-fix")?.GetAttribute("data-fix"));
@@ -259,14 +263,14 @@ public sealed class AccountsPageTests : IAsyncLifetime
             Assert.Equal("Relink", Row(cut, loggedOut.Id).QuerySelector("button.wa-fix")?.GetAttribute("data-fix"));
         }, RenderPatience);
 
-        cut.Find($"tr[data-account-id='{loggedOut.Id}'] button.wa-fix").Click();
+        await cut.InvokeAsync(() => Row(cut, loggedOut.Id).QuerySelector("button.wa-fix")!.Click());
 
         var navigation = _context.Services.GetRequiredService<Microsoft.AspNetCore.Components.NavigationManager>();
         cut.WaitForAssertion(() => Assert.EndsWith($"accounts/{loggedOut.Id}", navigation.Uri), RenderPatience);
         var relinking = await _core.AdvanceUntilAsync(loggedOut.Id, a => a.Qr is not null, "a fresh QR after Relink");
         Assert.Equal(loggedOut.Generation + 1, relinking.Generation);
 
-        cut.Find($"tr[data-account-id='{stopped.Id}'] button.wa-fix").Click();
+        await cut.InvokeAsync(() => Row(cut, stopped.Id).QuerySelector("button.wa-fix")!.Click());
         await _core.AdvanceUntilAsync(stopped.Id, a => a.IsConnected, "the stopped account back without a QR");
         Assert.Equal(stopped.Generation, _core.Fleet.Get(stopped.Id)!.Generation);
     }
@@ -280,7 +284,7 @@ public sealed class AccountsPageTests : IAsyncLifetime
         await _core.Fleet.SendAsync(stopped.Id, new StopCommand(), CancellationToken.None);
         await _core.Fleet.SendAsync(untouched.Id, new StopCommand(), CancellationToken.None);
 
-        var cut = _context.Render<AccountsPage>();
+        var cut = RenderPage();
         Assert.True(cut.Find("#bulk-reconnect").HasAttribute("disabled"));
         cut.Find($"input.wa-select[data-account-id='{connected.Id}']").Change(true);
         cut.Find($"input.wa-select[data-account-id='{stopped.Id}']").Change(true);
@@ -306,7 +310,7 @@ public sealed class AccountsPageTests : IAsyncLifetime
         var first = await _core.Outbox.EnqueueAsync(new Core.Messaging.OutboxRequest(idle.Id, "+972500000001", "one", null, null), CancellationToken.None);
         await _core.Outbox.EnqueueAsync(new Core.Messaging.OutboxRequest(idle.Id, "+972500000001", "two", null, null), CancellationToken.None);
 
-        var cut = _context.Render<AccountsPage>();
+        var cut = RenderPage();
 
         var queue = Row(cut, idle.Id).QuerySelector(".wa-queue")!;
         Assert.Equal(("2", "2"), (queue.GetAttribute("data-queued"), queue.TextContent));
@@ -318,8 +322,69 @@ public sealed class AccountsPageTests : IAsyncLifetime
         cut.WaitForAssertion(() => Assert.Equal("1", Row(cut, idle.Id).QuerySelector(".wa-queue")!.GetAttribute("data-queued")), RenderPatience);
     }
 
+    [Fact]
+    public void The_add_dialog_checks_the_phone_as_it_is_typed_keeps_what_was_typed_and_adds_the_account_and_opens_it()
+    {
+        var host = RenderHost();
+        host.Find("#add-account").Click();
+        var cut = host;
+
+        cut.WaitForAssertion(() => Assert.NotNull(cut.Find("#add-account-form")), RenderPatience);
+        cut.Find("#account-name").Input("Clinic reception");
+        cut.Find("#account-phone").Input("0501234567");
+        cut.WaitForAssertion(() => Assert.Contains("does not start with '+' and a country code", cut.Find("#account-phone-error").TextContent), RenderPatience);
+
+        cut.Find("#add-account-form").Submit();
+        Assert.Empty(_core.Fleet.Accounts);
+        Assert.Equal("0501234567", cut.Find("#account-phone").GetAttribute("value"));
+        Assert.Empty(cut.FindAll("#account-name-error"));
+
+        cut.Find("#account-phone").Input("+972 50 123 4567");
+        cut.WaitForAssertion(() => Assert.Empty(cut.FindAll("#account-phone-error")), RenderPatience);
+        cut.Find("#add-account-form").Submit();
+
+        var navigation = _context.Services.GetRequiredService<NavigationManager>();
+        var added = Assert.Single(_core.Fleet.Accounts);
+        Assert.Equal(("Clinic reception", "+972501234567"), (added.Name, added.Phone.Value));
+        cut.WaitForAssertion(() => Assert.EndsWith($"accounts/{added.Id}", navigation.Uri), RenderPatience);
+        cut.WaitForAssertion(() => Assert.Empty(cut.FindAll("#add-account-form")), RenderPatience);
+    }
+
+    private async Task<int> SettledSubscriberCountAsync()
+    {
+        var count = _core.Events.SubscriberCount;
+        for (var stable = 0; stable < 6;)
+        {
+            await Task.Delay(50);
+            var now = _core.Events.SubscriberCount;
+            stable = now == count ? stable + 1 : 0;
+            count = now;
+        }
+
+        return count;
+    }
+
+    /// <summary>The page inside the providers the layout renders (MudSelect and MudDialog need them).</summary>
+    private IRenderedComponent<AccountsPage> RenderPage() => RenderHost().FindComponent<AccountsPage>();
+
+    /// <summary>The providers and the page; dialogs render in the dialog provider, outside the page's own markup.</summary>
+    private IRenderedComponent<IComponent> RenderHost() =>
+        _context.Render(builder =>
+        {
+            builder.OpenComponent<MudPopoverProvider>(0);
+            builder.CloseComponent();
+            builder.OpenComponent<MudDialogProvider>(1);
+            builder.CloseComponent();
+            builder.OpenComponent<AccountsPage>(2);
+            builder.CloseComponent();
+        });
+
+    /// <summary>The element that names a row's account (MudDataGrid's rows carry no attributes of their own).</summary>
+    private static IElement RowMarker(IRenderedComponent<AccountsPage> cut, string accountId) =>
+        cut.Find($"#accounts-grid .wa-row[data-account-id='{accountId}']");
+
     private static IElement Row(IRenderedComponent<AccountsPage> cut, string accountId) =>
-        cut.Find($"#accounts-grid tr[data-account-id='{accountId}']");
+        RowMarker(cut, accountId).Closest("tr") ?? throw new InvalidOperationException($"The row of {accountId} is not in a table row.");
 
     private static string Summary(IRenderedComponent<AccountsPage> cut, string count) =>
         cut.Find($"#fleet-summary [data-count='{count}']").TextContent;

@@ -44,7 +44,7 @@ public sealed partial class AccountLifecycleTests : EndToEndTest
 
         // A second tab on the Accounts page sees the account waiting for its scan.
         var overview = new AccountsScreen(await Browser.OpenAsync(App.BaseUrl, AccountsScreen.InteractiveSelector));
-        await Expect(overview.Row(accountId)).ToHaveAttributeAsync("data-phone", Phone);
+        await Expect(overview.RowMarker(accountId)).ToHaveAttributeAsync("data-phone", Phone);
         await Expect(overview.StatusBadge(accountId)).ToHaveAttributeAsync("data-status", "AwaitingQrScan");
         await overview.Page.EvaluateAsync("marker => { window.wadashboardMarker = marker; }", SameDocumentMarker);
 

@@ -144,7 +144,7 @@ public sealed class GatewayFleetTests : EndToEndTest
         var accountPage = await Browser.OpenAsync(UrlOf($"accounts/{lastId}"), "#move-start");
         await Expect(accountPage.Locator("#worker-id")).ToHaveTextAsync("gw-a");
         await accountPage.Locator("#move-target").ClickAsync();
-        await accountPage.Locator(".rz-dropdown-item", new() { HasTextString = "gw-c" }).ClickAsync();
+        await accountPage.Locator(".mud-popover-open .mud-list-item", new() { HasTextString = "gw-c" }).ClickAsync();
         await accountPage.Locator("#move-start").ClickAsync();
         await Expect(accountPage.Locator("#move-confirm")).ToContainTextAsync("means linking again");
         await accountPage.Locator("#move-confirm-yes").ClickAsync();

@@ -16,7 +16,9 @@ public sealed class AccountsScreen(IPage page)
     public ILocator PhoneError => page.Locator("#account-phone-error");
     public ILocator SubmitButton => page.Locator("#add-account-submit");
     public ILocator NoAccounts => page.Locator("#no-accounts");
-    public ILocator Row(string accountId) => page.Locator($"tr[data-account-id='{accountId}']");
+    /// <summary>The element in a row that names its account and phone (the grid's rows carry no attributes of their own).</summary>
+    public ILocator RowMarker(string accountId) => page.Locator($"#accounts-grid .wa-row[data-account-id='{accountId}']");
+    public ILocator Row(string accountId) => page.Locator($"#accounts-grid tr:has(.wa-row[data-account-id='{accountId}'])");
     public ILocator StatusBadge(string accountId) => Row(accountId).Locator(".wa-status");
     public ILocator SummaryCount(string name) => page.Locator($"#fleet-summary [data-count='{name}']");
     public ILocator QueueDepth(string accountId) => Row(accountId).Locator(".wa-queue");

@@ -85,7 +85,7 @@ public sealed class SignInTests : EndToEndTest
 
         var viewer = await SignInAsync("viewer@example.test", "viewer password 42");
         await Expect(viewer.Locator("#current-role")).ToHaveTextAsync("Viewer");
-        await Expect(viewer.Locator($"tr[data-account-id='{account.Id}']")).ToBeVisibleAsync();
+        await Expect(viewer.Locator($"#accounts-grid .wa-row[data-account-id='{account.Id}']")).ToBeVisibleAsync();
         Assert.Equal(0, await viewer.Locator("#add-account").CountAsync());
         Assert.Equal(0, await viewer.Locator("#bulk-reconnect").CountAsync());
 

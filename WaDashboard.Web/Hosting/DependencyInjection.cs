@@ -2,6 +2,7 @@ using MudBlazor.Services;
 using Radzen;
 using WaDashboard.Web.Api;
 using WaDashboard.Web.Components;
+using WaDashboard.Web.Components.Layout;
 using WaDashboard.Web.Components.Shared;
 using WaDashboard.Web.Observability;
 using WaDashboard.Web.Security;
@@ -30,6 +31,7 @@ public static class DependencyInjection
         services.AddRazorComponents().AddInteractiveServerComponents();
         services.AddRadzenComponents();
         services.AddMudServices();
+        services.AddThemePreference();
         services.AddProblemDetails();
         services.AddExceptionHandler<ErrorAnswers>();
         // Bad input reaches ErrorAnswers as an exception in every environment, which answers with the field at fault.

@@ -1,6 +1,5 @@
 using Microsoft.AspNetCore.Components;
-using Radzen;
-using Radzen.Blazor;
+using MudBlazor;
 using WaDashboard.Core.Accounts;
 using WaDashboard.Core.Health;
 using Microsoft.AspNetCore.Components.Authorization;
@@ -16,6 +15,9 @@ public partial class AccountsPage
     private const string AllStatuses = "All states";
     private const string NeedsYou = "Needs you";
 
+    /// <summary>Dense rows with two lines of text; the virtualizer's estimate of one row's height, in pixels.</summary>
+    private const float RowHeight = 57;
+
     private static readonly string[] StatusFilters =
         [AllStatuses, NeedsYou, .. Enum.GetNames<AccountStatus>()];
 
@@ -23,7 +25,6 @@ public partial class AccountsPage
     private IReadOnlyList<AccountState> _rows = [];
     private FleetCounts _counts = new(0, 0, 0, 0);
     private LiveRefresh? _refresh;
-    private RadzenDataGrid<AccountState>? _grid;
     private string _search = "";
     private string _statusFilter = AllStatuses;
     private DateTimeOffset _now;
@@ -43,7 +44,8 @@ public partial class AccountsPage
     [Inject] private Fleet Fleet { get; set; } = default!;
     [Inject] private FleetEvents Events { get; set; } = default!;
     [Inject] private TimeProvider Time { get; set; } = default!;
-    [Inject] private DialogService Dialogs { get; set; } = default!;
+    [Inject] private IDialogService Dialogs { get; set; } = default!;
+    [Inject] private ISnackbar Snackbar { get; set; } = default!;
     [Inject] private NavigationManager Navigation { get; set; } = default!;
     [Inject] private AlertCenter Alerts { get; set; } = default!;
     [Inject] private OperatorActions Actions { get; set; } = default!;
@@ -280,23 +282,22 @@ public partial class AccountsPage
 
     private AccountStatusDescription Describe(AccountState account) => AccountStatusDescription.Describe(account, _now);
 
-    private void OnSearchInput(ChangeEventArgs e) => _search = e.Value?.ToString() ?? "";
+    private void OnSearchChanged(string? value) => _search = value ?? "";
 
-    private void OnRowRender(RowRenderEventArgs<AccountState> args)
+    /// <summary>Called by the grid for each row it renders (the rows in view): what it shows, to tell later whether a change concerns it.</summary>
+    private string RowRendered(AccountState account, int index)
     {
-        if (args.Data is { } account)
-        {
-            _shown[account.Id] = account;
-            args.Attributes["data-account-id"] = account.Id;
-            args.Attributes["data-phone"] = account.Phone.Value;
-        }
+        _shown[account.Id] = account;
+        return "wa-account-row";
     }
 
     private async Task OpenAddDialogAsync()
     {
-        var added = await Dialogs.OpenAsync<AddAccountDialog>("Add account", options: new DialogOptions { Width = "28rem" });
-        if (added is AccountState account)
+        var options = new DialogOptions { MaxWidth = MaxWidth.Small, FullWidth = true, CloseOnEscapeKey = true, DefaultFocus = DefaultFocus.FirstChild };
+        var dialog = await Dialogs.ShowAsync<AddAccountDialog>("Add account", options);
+        if (await dialog.Result is { Canceled: false, Data: AccountState account })
         {
+            Snackbar.Add($"{account.Name} added. Link it with a QR code or a pairing code.", Severity.Success);
             Navigation.NavigateTo($"accounts/{account.Id}");
         }
     }

@@ -1,5 +1,5 @@
 using Microsoft.AspNetCore.Components;
-using Radzen;
+using MudBlazor;
 using WaDashboard.Core.Accounts;
 using WaDashboard.Core.Persistence;
 using WaDashboard.Core.Sessions;
@@ -30,15 +30,23 @@ public partial class AddAccountDialog
             .. Fleet.WorkerLoads().Select(w => new ServerChoice(w.Id, w.Capacity is { } c ? $"{w.Id} ({w.Used} of {c}{(w.Reachable ? "" : ", not answering")})" : $"{w.Id} ({w.Used} accounts)"))];
 
     [Inject] private Fleet Fleet { get; set; } = default!;
-    [Inject] private DialogService Dialogs { get; set; } = default!;
+    [CascadingParameter] private IMudDialogInstance Dialog { get; set; } = default!;
     [Inject] private OperatorActions Actions { get; set; } = default!;
     [Inject] private AuthenticationStateProvider Authentication { get; set; } = default!;
 
-    private void OnPhoneInput(ChangeEventArgs e)
+    private void OnNameChanged(string? value)
     {
-        _phone = e.Value?.ToString() ?? "";
+        _name = value ?? "";
+        _nameError = null;
+    }
+
+    private void OnPhoneChanged(string? value)
+    {
+        _phone = value ?? "";
         ValidatePhone(showEmpty: false);
     }
+
+    private void Cancel() => Dialog.Cancel();
 
     private bool ValidatePhone(bool showEmpty)
     {
@@ -74,7 +82,7 @@ public partial class AddAccountDialog
         {
             var user = (await Authentication.GetAuthenticationStateAsync()).User;
             var account = await Actions.AddAccountAsync(user, _name, _phone, string.IsNullOrEmpty(_server) ? null : _server, CancellationToken.None);
-            Dialogs.Close(account);
+            Dialog.Close(DialogResult.Ok(account));
         }
         catch (UnauthorizedAccessException ex)
         {
