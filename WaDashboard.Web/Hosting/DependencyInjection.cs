@@ -1,5 +1,4 @@
 using MudBlazor.Services;
-using Radzen;
 using WaDashboard.Web.Api;
 using WaDashboard.Web.Components;
 using WaDashboard.Web.Components.Layout;
@@ -29,7 +28,6 @@ public static class DependencyInjection
     {
         services.AddWaDashboardSecurity(configuration);
         services.AddRazorComponents().AddInteractiveServerComponents();
-        services.AddRadzenComponents();
         services.AddMudServices();
         services.AddThemePreference();
         services.AddProblemDetails();

@@ -1,6 +1,6 @@
 namespace WaDashboard.Web.Security;
 
-/// <summary>Security headers on every response: a CSP that Blazor Server and Radzen work under, no framing, no referrer.</summary>
+/// <summary>Security headers on every response: a CSP that Blazor Server and MudBlazor work under, no framing, no referrer.</summary>
 public static class SecurityHeaders
 {
     public const string ContentSecurityPolicy =
