@@ -38,12 +38,9 @@ public sealed class AppShellTests(WebAppFactory factory) : IClassFixture<WebAppF
         Assert.Equal("Accounts · WaDashboard", page.Title);
         Assert.Equal("Accounts", page.QuerySelector("h1")?.TextContent);
         Assert.Equal("1", page.QuerySelector("#fleet-summary [data-count=total]")?.TextContent);
-        var row = page.QuerySelector("#accounts-grid tr[data-phone='+972505000001']");
-        Assert.NotNull(row);
-        Assert.Equal("Shown on the page", row.QuerySelector("a.wa-account-link")?.TextContent);
-        var badge = row.QuerySelector(".wa-status");
-        Assert.Equal("New", badge?.GetAttribute("data-status"));
-        Assert.Equal("Not linked", badge?.TextContent);
+        // The virtualized grid draws its rows once the circuit measures the viewport (the bUnit and browser tests check the
+        // rows); the prerendered page already carries the grid and the fleet's counts.
+        Assert.NotNull(page.QuerySelector("#accounts-grid"));
         Assert.Contains(page.Scripts, s => s.Source == "_framework/blazor.web.js");
     }
 }
