@@ -176,14 +176,24 @@ public sealed class CleanupCrashTests : IDisposable
         if (killAfterProgressLines > 0 || killAfter is not null)
         {
             var trigger = killAfter is { } delay ? Task.Delay(delay) : killNow.Task.ContinueWith(_ => Task.Delay(extraDelay), TaskScheduler.Default).Unwrap();
-            if (await Task.WhenAny(trigger, exited) == trigger && !process.HasExited)
+            // Bounded: a child that neither progresses nor exits fails the test below instead of hanging the run.
+            if (await Task.WhenAny(trigger, exited, Task.Delay(ProcessPatience)) == trigger && !process.HasExited)
             {
                 process.Kill(entireProcessTree: true); // SIGKILL: no chance to finish anything
                 killed = true;
             }
         }
 
-        await exited.WaitAsync(ProcessPatience);
+        try
+        {
+            await exited.WaitAsync(ProcessPatience);
+        }
+        catch (TimeoutException)
+        {
+            process.Kill(entireProcessTree: true);
+            throw new TimeoutException($"The cleanup process neither finished nor exited within {ProcessPatience}; its output:{Environment.NewLine}{string.Join(Environment.NewLine, _output)}");
+        }
+
         process.WaitForExit();
         return new Run(killed ? null : process.ExitCode, killed, finished, progress);
     }
