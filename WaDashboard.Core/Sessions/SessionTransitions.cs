@@ -43,8 +43,7 @@ public static class SessionTransitions
     };
 
     /// <summary>States in which the engine holds a live (or starting) session for the account.</summary>
-    public static bool IsActive(AccountStatus status) =>
-        status is AccountStatus.Starting or AccountStatus.AwaitingQrScan or AccountStatus.AwaitingPairingCode or AccountStatus.Connected;
+    public static bool IsActive(AccountStatus status) => status.IsActive();
 
     private static AccountState Move(AccountState state, AccountStatus status, DateTimeOffset now, string? note) =>
         state with
