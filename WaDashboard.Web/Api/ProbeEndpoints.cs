@@ -7,10 +7,10 @@ using WaDashboard.Core.Sessions;
 
 namespace WaDashboard.Web.Api;
 
-public static class HealthEndpoints
+public static class ProbeEndpoints
 {
     /// <summary>/healthz: liveness and readiness (the database takes writes: see DatabaseHealth); JSON with each check; 503 when unhealthy.</summary>
-    public static IEndpointRouteBuilder MapHealthEndpoints(this IEndpointRouteBuilder app)
+    public static IEndpointRouteBuilder MapProbeEndpoints(this IEndpointRouteBuilder app)
     {
         app.MapHealthChecks("/healthz", new HealthCheckOptions
         {
@@ -28,7 +28,7 @@ public static class HealthEndpoints
     }
 }
 
-public sealed class FleetHealthCheck(IDbContextFactory<WaDashboardDbContext> contexts, Fleet fleet, DatabaseHealth database) : IHealthCheck
+public sealed class FleetReadinessCheck(IDbContextFactory<WaDashboardDbContext> contexts, Fleet fleet, DatabaseHealth database) : IHealthCheck
 {
     public async Task<HealthCheckResult> CheckHealthAsync(HealthCheckContext context, CancellationToken cancellationToken = default)
     {

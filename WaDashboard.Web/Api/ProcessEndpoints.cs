@@ -16,10 +16,10 @@ public sealed record ProcessDiagnostics(
     [property: JsonPropertyName("connect_attempts_in_flight")] int ConnectAttemptsInFlight,
     [property: JsonPropertyName("uptime_seconds")] double UptimeSeconds);
 
-public static class DiagnosticsEndpoints
+public static class ProcessEndpoints
 {
     /// <summary>What the process costs right now: accounts by state, memory, threads, connect attempts in flight.</summary>
-    public static IEndpointRouteBuilder MapDiagnosticsEndpoints(this IEndpointRouteBuilder app)
+    public static IEndpointRouteBuilder MapProcessEndpoints(this IEndpointRouteBuilder app)
     {
         app.MapGet("/api/diagnostics/process", (Fleet fleet, ConnectGate gate, bool? collect, System.Security.Claims.ClaimsPrincipal user) =>
         {

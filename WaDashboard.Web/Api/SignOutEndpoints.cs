@@ -5,9 +5,9 @@ using WaDashboard.Web.Security;
 namespace WaDashboard.Web.Api;
 
 /// <summary>Sign-out (a form post with an antiforgery token; sign-in and setup are pages). It ends every session of the user.</summary>
-public static class AccountEndpoints
+public static class SignOutEndpoints
 {
-    public static IEndpointRouteBuilder MapAccountEndpoints(this IEndpointRouteBuilder app)
+    public static IEndpointRouteBuilder MapSignOutEndpoints(this IEndpointRouteBuilder app)
     {
         app.MapPost("/account/logout", async ([FromForm] string? returnUrl, SignInManager<DashboardUser> signIn, UserManager<DashboardUser> users, OperatorActions actions, HttpContext context) =>
         {

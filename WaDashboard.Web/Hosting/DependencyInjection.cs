@@ -36,7 +36,7 @@ public static class DependencyInjection
         services.Configure<Microsoft.AspNetCore.Routing.RouteHandlerOptions>(routes => routes.ThrowOnBadRequest = true);
         services.ConfigureHttpJsonOptions(json => json.SerializerOptions.Converters.Add(new System.Text.Json.Serialization.JsonStringEnumConverter()));
         services.AddSingleton<QrCodeRenderer>();
-        services.AddHealthChecks().AddCheck<FleetHealthCheck>("fleet");
+        services.AddHealthChecks().AddCheck<FleetReadinessCheck>("fleet");
         services.AddHostedService<StartupBanner>();
         services.AddWaDashboardObservability(configuration);
         return services;
@@ -60,14 +60,14 @@ public static class DependencyInjection
         app.UseAuthentication();
         app.UseAuthorization();
         app.UseAntiforgery();
-        app.MapHealthEndpoints();
-        app.MapAccountEndpoints();
+        app.MapProbeEndpoints();
+        app.MapSignOutEndpoints();
         app.MapUsersEndpoints();
         app.MapWebhookEndpoints();
         app.MapGatewaysEndpoints();
         app.MapAccountsEndpoints();
         app.MapSimulatorEndpoints();
-        app.MapDiagnosticsEndpoints();
+        app.MapProcessEndpoints();
         app.MapMessagesEndpoints();
         app.MapStorageEndpoints();
         app.MapRazorComponents<App>().AddInteractiveServerRenderMode();

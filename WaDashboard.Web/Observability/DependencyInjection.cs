@@ -49,7 +49,7 @@ public static class ObservabilityRegistration
         services.AddApiDocument();
         services.AddHealthChecks();
         services.AddOptions<HealthCheckServiceOptions>().Configure<IOptions<Core.Engines.Gateways.GatewayOptions>>((health, gateways) =>
-            HealthProbes.AddReadinessChecks(health, gateways.Value));
+            ReadinessProbes.AddReadinessChecks(health, gateways.Value));
         return services;
     }
 
@@ -63,7 +63,7 @@ public static class ObservabilityRegistration
         var options = app.Services.GetRequiredService<IOptions<ObservabilityOptions>>().Value;
         app.MapPrometheusScrapingEndpoint(options.MetricsPath, meterProvider: null, configureBranchedPipeline: MetricsEndpoint.Gate, optionsName: null)
             .AllowAnonymous();
-        app.MapHealthProbes();
+        app.MapReadinessProbes();
         app.MapApiDocument();
         return app;
     }

@@ -16,7 +16,7 @@ namespace WaDashboard.Web.Observability;
 /// other servers' accounts, so a gateway alone does not take it out of rotation; the check names the server).
 /// <c>/healthz</c> stays as it was for existing probes and now lists these checks too.
 /// </summary>
-public static class HealthProbes
+public static class ReadinessProbes
 {
     public const string ReadyTag = "ready";
 
@@ -32,7 +32,7 @@ public static class HealthProbes
         }
     }
 
-    public static void MapHealthProbes(this IEndpointRouteBuilder app)
+    public static void MapReadinessProbes(this IEndpointRouteBuilder app)
     {
         app.MapHealthChecks("/healthz/live", new HealthCheckOptions { Predicate = _ => false, ResponseWriter = WriteAsync }).AllowAnonymous();
         app.MapHealthChecks("/healthz/ready", new HealthCheckOptions { Predicate = c => c.Tags.Contains(ReadyTag), ResponseWriter = WriteAsync }).AllowAnonymous();
