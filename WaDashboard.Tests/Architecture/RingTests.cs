@@ -22,7 +22,7 @@ public sealed class RingTests
     [
         ("shared", ["Components/Shared", "Security"]),
         ("endpoints and layout", ["Api", "Components/Layout"]),
-        ("pages and observability", ["Components/Pages/Accounts", "Components/Pages/Account", "Components/Pages/Admin",
+        ("pages and observability", ["Components/Pages/Accounts", "Components/Pages/Admin",
             "Components/Pages/Diagnostics", "Components/Pages/Gateways", "Components/Pages/Health", "Components/Pages/Outbox",
             "Components/Pages/Security", "Observability"]),
         ("composition", ["Components", "Hosting", ""]),

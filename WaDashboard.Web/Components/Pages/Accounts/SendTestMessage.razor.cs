@@ -2,7 +2,7 @@ using Microsoft.AspNetCore.Components;
 using WaDashboard.Core.Accounts;
 using WaDashboard.Core.Messaging;
 
-namespace WaDashboard.Web.Components.Pages.Account;
+namespace WaDashboard.Web.Components.Pages.Accounts;
 
 /// <summary>
 /// Queues a test message for the account. It goes through the outbox like any other message: held until the account is

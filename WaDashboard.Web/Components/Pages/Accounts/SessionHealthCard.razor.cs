@@ -5,7 +5,7 @@ using WaDashboard.Core.Sessions;
 using WaDashboard.Core.Storage;
 using WaDashboard.Web.Components.Shared;
 
-namespace WaDashboard.Web.Components.Pages.Account;
+namespace WaDashboard.Web.Components.Pages.Accounts;
 
 public partial class SessionHealthCard
 {

@@ -4,7 +4,7 @@ using WaDashboard.Core.Accounts;
 using WaDashboard.Core.Sessions;
 using WaDashboard.Web.Security;
 
-namespace WaDashboard.Web.Components.Pages.Account;
+namespace WaDashboard.Web.Components.Pages.Accounts;
 
 public partial class WorkerCard
 {

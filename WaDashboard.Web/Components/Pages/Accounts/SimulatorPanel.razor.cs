@@ -4,7 +4,7 @@ using WaDashboard.Core.Engines.Simulator;
 using Microsoft.AspNetCore.Components.Authorization;
 using WaDashboard.Web.Security;
 
-namespace WaDashboard.Web.Components.Pages.Account;
+namespace WaDashboard.Web.Components.Pages.Accounts;
 
 public partial class SimulatorPanel
 {

@@ -8,7 +8,7 @@ using Microsoft.AspNetCore.Components.Authorization;
 using System.Security.Claims;
 using WaDashboard.Web.Security;
 
-namespace WaDashboard.Web.Components.Pages.Account;
+namespace WaDashboard.Web.Components.Pages.Accounts;
 
 public partial class AccountPage
 {
