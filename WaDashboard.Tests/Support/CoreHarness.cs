@@ -3,6 +3,7 @@ using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
+using WaDashboard.Core.Monitoring;
 using WaDashboard.Core;
 using WaDashboard.Core.Accounts;
 using WaDashboard.Core.Engines.Simulator;
@@ -34,7 +35,7 @@ public sealed class CoreHarness : IAsyncDisposable
     public SimulatorEngine Simulator => Services.GetRequiredService<SimulatorEngine>();
     public FleetEvents Events => Services.GetRequiredService<FleetEvents>();
     public ConnectGate Gate => Services.GetRequiredService<ConnectGate>();
-    public Core.Reconnect.ConnectionMonitor Monitor => Services.GetRequiredService<Core.Reconnect.ConnectionMonitor>();
+    public Core.Monitoring.ConnectionMonitor Monitor => Services.GetRequiredService<Core.Monitoring.ConnectionMonitor>();
     public Core.Health.AlertCenter Alerts => Services.GetRequiredService<Core.Health.AlertCenter>();
     public Core.Messaging.Outbox Outbox => Services.GetRequiredService<Core.Messaging.Outbox>();
     public Core.Messaging.OutboxDispatcher Dispatcher => Services.GetRequiredService<Core.Messaging.OutboxDispatcher>();
