@@ -22,7 +22,9 @@ public static class PersistenceServiceCollectionExtensions
             })
             .ValidateDataAnnotations()
             .ValidateOnStart();
-        services.AddDbContextFactory<WaDashboardDbContext>((provider, options) =>
+        // Pooled: the state writer takes a context per batch, hundreds of times a second; a pooled one is reset and reused
+        // instead of building a new service scope each time (measured: a fifth of the writer's allocations).
+        services.AddPooledDbContextFactory<WaDashboardDbContext>((provider, options) =>
             options.UseWaDashboardDatabase(provider.GetRequiredService<IOptions<DatabaseOptions>>().Value));
         services.AddHostedService<DatabaseInitializer>();
         services.AddSingleton<DatabaseHealth>();

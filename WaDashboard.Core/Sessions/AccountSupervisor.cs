@@ -290,13 +290,12 @@ public sealed partial class AccountSupervisor
     {
         if (observed is not null)
         {
-            _services.Logger.LogInformation("[{Phone}] {AccountId} {From} -> {To} - Reason: {Reason} ({RawCode} {RawText}); {Note}",
-                next.Phone.Masked, next.Id, previous.Status, next.Status, observed.Reason, observed.RawCode, observed.RawText, next.Note);
+            TransitionLog.Disconnected(_services.Logger, next.Phone.Masked, next.Id, previous.Status, next.Status,
+                observed.Reason, observed.RawCode, observed.RawText, next.Note);
         }
         else
         {
-            _services.Logger.LogInformation("[{Phone}] {AccountId} {From} -> {To}; {Note}",
-                next.Phone.Masked, next.Id, previous.Status, next.Status, next.Note);
+            TransitionLog.Changed(_services.Logger, next.Phone.Masked, next.Id, previous.Status, next.Status, next.Note);
         }
     }
 }
