@@ -3,6 +3,7 @@ using System.Diagnostics.Metrics;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
+using WaDashboard.Core.Background;
 using WaDashboard.Core.Diagnostics;
 using WaDashboard.Core.Engines.Waha;
 using WaDashboard.Core.Engines;
@@ -41,7 +42,7 @@ public sealed class FleetGauges(
     StorageDiagnostics storage,
     TimeProvider time,
     IOptions<TelemetryOptions> options,
-    ILogger<FleetGauges> logger) : BackgroundService
+    ILogger<FleetGauges> logger) : PeriodicBackgroundService(time)
 {
     private long _unknownMessages;
     private long _failedMessages;
@@ -69,21 +70,9 @@ public sealed class FleetGauges(
         return base.StartAsync(cancellationToken);
     }
 
-    protected override async Task ExecuteAsync(CancellationToken stoppingToken)
-    {
-        using var timer = new PeriodicTimer(options.Value.SampleInterval, time);
-        try
-        {
-            do
-            {
-                await SampleAsync(stoppingToken);
-            }
-            while (await timer.WaitForNextTickAsync(stoppingToken));
-        }
-        catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
-        {
-        }
-    }
+    protected override TimeSpan Period => options.Value.SampleInterval;
+
+    protected override Task RunOnceAsync(CancellationToken stoppingToken) => SampleAsync(stoppingToken);
 
     /// <summary>One sample of the levels that need a query; a failing query keeps the last sample.</summary>
     public async Task SampleAsync(CancellationToken cancellationToken)
@@ -99,7 +88,7 @@ public sealed class FleetGauges(
             logger.LogWarning(ex, "Could not count the outbox's messages for the metrics");
         }
 
-        var now = time.GetUtcNow();
+        var now = Time.GetUtcNow();
         if (now - _storageSampledAt < options.Value.StorageSampleInterval)
         {
             return;

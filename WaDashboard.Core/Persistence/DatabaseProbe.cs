@@ -4,6 +4,7 @@ using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
+using WaDashboard.Core.Background;
 
 namespace WaDashboard.Core.Persistence;
 
@@ -19,23 +20,11 @@ public sealed class DatabaseProbe(
     DatabaseHealth health,
     TimeProvider time,
     IOptions<PersistenceOptions> options,
-    ILogger<DatabaseProbe> logger) : BackgroundService
+    ILogger<DatabaseProbe> logger) : PeriodicBackgroundService(time)
 {
-    protected override async Task ExecuteAsync(CancellationToken stoppingToken)
-    {
-        using var timer = new PeriodicTimer(options.Value.HealthProbeInterval, time);
-        try
-        {
-            do
-            {
-                await ProbeOnceAsync(stoppingToken);
-            }
-            while (await timer.WaitForNextTickAsync(stoppingToken));
-        }
-        catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
-        {
-        }
-    }
+    protected override TimeSpan Period => options.Value.HealthProbeInterval;
+
+    protected override Task RunOnceAsync(CancellationToken stoppingToken) => ProbeOnceAsync(stoppingToken);
 
     public async Task ProbeOnceAsync(CancellationToken cancellationToken)
     {

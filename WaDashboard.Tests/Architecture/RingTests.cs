@@ -9,7 +9,7 @@ public sealed class RingTests
     /// <summary>Core, from the inside out.</summary>
     public static readonly IReadOnlyList<(string Ring, string[] Folders)> CoreRings =
     [
-        ("domain", ["Accounts"]),
+        ("domain and foundation", ["Accounts", "Background"]),
         ("engines, storage, persistence", ["Engines", "Engines/Gateways", "Engines/Simulator", "Engines/Waha", "Engines/Workers",
             "Storage", "Persistence", "Persistence/Security", "Reconnect", "Telemetry"]),
         ("supervision", ["Sessions"]),
