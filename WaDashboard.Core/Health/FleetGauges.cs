@@ -123,7 +123,7 @@ public sealed class FleetGauges(
     }
 
     private IEnumerable<Measurement<int>> ObserveGateways() =>
-        gateways.All.Select(g => new Measurement<int>(g.Health.State == GatewayReachability.Up ? 1 : 0,
+        gateways.All.Select(g => new Measurement<int>(g.Contact.State == GatewayReachability.Up ? 1 : 0,
             new KeyValuePair<string, object?>("server", g.Server.Id)));
 
     private IEnumerable<Measurement<long>> ObserveWaiting()

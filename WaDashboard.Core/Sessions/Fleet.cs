@@ -153,7 +153,7 @@ public sealed class Fleet
         }
 
         return _services.Workers.Workers
-            .Select(w => new WorkerLoad(w.Id, w.IsRemote, w.Capacity, used.GetValueOrDefault(w.Id), w.Gateway?.Health.State != Engines.Gateways.GatewayReachability.BreakerOpen))
+            .Select(w => new WorkerLoad(w.Id, w.IsRemote, w.Capacity, used.GetValueOrDefault(w.Id), w.Gateway?.Contact.State != Engines.Gateways.GatewayReachability.BreakerOpen))
             .ToList();
     }
 

@@ -13,7 +13,7 @@ public sealed class GatewayHostTests
         public TaskCompletionSource Started { get; } = new(TaskCreationOptions.RunContinuationsAsynchronously);
         public bool Ended { get; private set; }
         public GatewayServerOptions Server { get; } = new() { Id = id, Url = "http://127.0.0.1:1" };
-        public GatewayHealth Health => new(id, GatewayReachability.Unknown, null, null, null, 0, 0);
+        public GatewayContact Contact => new(id, GatewayReachability.Unknown, null, null, null, 0, 0);
         public string Name => id;
         public System.Threading.Channels.ChannelReader<EngineEvent> Events => throw new NotSupportedException();
 

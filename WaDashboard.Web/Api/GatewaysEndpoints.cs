@@ -74,7 +74,7 @@ public static class GatewaysEndpoints
         return fleet.Workers.Workers.Select(w =>
         {
             var load = loads[w.Id];
-            var health = w.Gateway?.Health;
+            var health = w.Gateway?.Contact;
             return new WorkerDto(w.Id, w.Kind, w.Url, w.Capacity, load.Used, load.Free,
                 health?.State.ToString() ?? "Up", health?.LastContact, health?.LastReconcile, health?.LastError, health?.SessionsOnServer);
         }).ToList();

@@ -76,7 +76,7 @@ public sealed class GatewayReadinessCheck(GatewayServers servers, string serverI
             return Task.FromResult(new HealthCheckResult(context.Registration.FailureStatus, $"{serverId} is not configured."));
         }
 
-        var health = server.Health;
+        var health = server.Contact;
         return Task.FromResult(health.State switch
         {
             GatewayReachability.Up => HealthCheckResult.Healthy($"{serverId} answers; {health.SessionsOnServer} sessions on it."),

@@ -13,8 +13,8 @@ public enum GatewayReachability
     BreakerOpen,
 }
 
-/// <summary>What the dashboard knows of one gateway server right now.</summary>
-public sealed record GatewayHealth(
+/// <summary>What the dashboard knows of its contact with one gateway server right now: reachable or not, when, with what error.</summary>
+public sealed record GatewayContact(
     string ServerId,
     GatewayReachability State,
     DateTimeOffset? LastContact,
@@ -28,13 +28,13 @@ public sealed record GatewaySession(string Name, string Status, string? AccountI
 
 /// <summary>
 /// A gateway server driven over HTTP: an engine for the accounts placed on it, plus what only gateways have — webhooks,
-/// reconciliation, health and the sessions found on the server.
+/// reconciliation, the state of its contact and the sessions found on the server.
 /// </summary>
 public interface IGatewayServer : IWhatsAppEngine
 {
     GatewayServerOptions Server { get; }
 
-    GatewayHealth Health { get; }
+    GatewayContact Contact { get; }
 
     /// <summary>A webhook body whose signature was already verified.</summary>
     Task HandleWebhookAsync(JsonElement body, CancellationToken cancellationToken);

@@ -109,12 +109,12 @@ public sealed partial class WahaEngine : IGatewayServer, IDisposable
 
     public ChannelReader<EngineEvent> Events => _events.Reader;
 
-    public GatewayHealth Health
+    public GatewayContact Contact
     {
         get
         {
             var reconcileTicks = Interlocked.Read(ref _lastReconcileTicks);
-            return new GatewayHealth(
+            return new GatewayContact(
                 Server.Id,
                 Client.State,
                 Client.LastContact,

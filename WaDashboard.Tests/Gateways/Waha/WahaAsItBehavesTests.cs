@@ -44,7 +44,7 @@ public sealed class WahaAsItBehavesTests
             await bed.AdvanceAsync(FakeWahaServer.StatusWait + TimeSpan.FromSeconds(1));
             var refused = await Assert.ThrowsAsync<WahaApiException>(() => read.WaitAsync(TimeSpan.FromSeconds(10)));
             Assert.Equal(System.Net.HttpStatusCode.UnprocessableEntity, refused.StatusCode);
-            Assert.Equal((GatewayReachability.Up, 0), (bed.Engine.Health.State, bed.Engine.Health.ConsecutiveFailures));
+            Assert.Equal((GatewayReachability.Up, 0), (bed.Engine.Contact.State, bed.Engine.Contact.ConsecutiveFailures));
         }
 
         // The loop itself asks for a QR only after reading SCAN_QR_CODE: a session in STARTING gets no QR read.
@@ -158,7 +158,7 @@ public sealed class WahaAsItBehavesTests
         var refused = await bed.NextAsync<SessionDisconnected>();
         Assert.Equal(WahaRefusal.Code, refused.RawCode);
         Assert.Contains("WAHA Core support only 'default' session", refused.RawText);
-        Assert.Equal(GatewayReachability.Up, bed.Engine.Health.State);
+        Assert.Equal(GatewayReachability.Up, bed.Engine.Contact.State);
     }
 
     // 5. NOWEB answers sendText with the raw Baileys message (key.id) and acks with true_<chat>@c.us_<id>: they match.

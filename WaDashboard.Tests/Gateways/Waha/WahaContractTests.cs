@@ -224,7 +224,7 @@ public sealed class WahaContractTests
         Assert.Equal(HttpStatusCode.Unauthorized, refused.StatusCode);
         Assert.Contains($"Gateway {WahaTestBed.ServerId}: GET /api/sessions/{Session} answered 401", refused.Message);
         Assert.Contains("API key", refused.Message);
-        Assert.Equal(refused.Message, bed.Engine.Health.LastError);
+        Assert.Equal(refused.Message, bed.Engine.Contact.LastError);
         Assert.Null(bed.Server.Status(Session));
     }
 
@@ -398,7 +398,7 @@ public sealed class WahaContractTests
         Assert.Contains(all, s => s is { Name: "default", Status: "WORKING", AccountId: null, Engine: "WEBJS", MeId: "972500000001@c.us" });
         Assert.Equal(new EngineSessionInfo("a1", 3, true), await bed.Engine.GetSessionAsync("a1", CancellationToken.None));
         Assert.Null(await bed.Engine.GetSessionAsync("a3", CancellationToken.None));
-        Assert.Equal(5, bed.Engine.Health.SessionsOnServer);
+        Assert.Equal(5, bed.Engine.Contact.SessionsOnServer);
         bed.AssertNoEvent();
     }
 
@@ -406,11 +406,11 @@ public sealed class WahaContractTests
     public async Task Health_tells_when_the_server_last_answered_and_was_reconciled()
     {
         await using var bed = await WahaTestBed.StartAsync();
-        Assert.Equal(WaDashboard.Core.Engines.Gateways.GatewayReachability.Unknown, bed.Engine.Health.State);
+        Assert.Equal(WaDashboard.Core.Engines.Gateways.GatewayReachability.Unknown, bed.Engine.Contact.State);
 
         await bed.Engine.ReconcileAsync(CancellationToken.None);
 
-        var health = bed.Engine.Health;
+        var health = bed.Engine.Contact;
         Assert.Equal((WahaTestBed.ServerId, WaDashboard.Core.Engines.Gateways.GatewayReachability.Up, 0, (string?)null),
             (health.ServerId, health.State, health.ConsecutiveFailures, health.LastError));
         Assert.Equal(bed.Time.GetUtcNow(), health.LastContact);

@@ -23,7 +23,7 @@ public sealed class WahaFailureTests
             var down = await Assert.ThrowsAsync<WahaUnreachableException>(() => bed.Engine.ListServerSessionsAsync(CancellationToken.None));
             Assert.Contains($"Gateway {WahaTestBed.ServerId}: GET /api/sessions?all=true failed on the network", down.Message);
             Assert.Equal((failure < 3 ? GatewayReachability.Failing : GatewayReachability.BreakerOpen, failure),
-                (bed.Engine.Health.State, bed.Engine.Health.ConsecutiveFailures));
+                (bed.Engine.Contact.State, bed.Engine.Contact.ConsecutiveFailures));
         }
 
         var reached = bed.Server.RequestCount;
@@ -40,7 +40,7 @@ public sealed class WahaFailureTests
 
         time.Advance(TimeSpan.FromSeconds(1));
         Assert.Empty(await bed.Engine.ListServerSessionsAsync(CancellationToken.None));
-        Assert.Equal((GatewayReachability.Up, 0, (string?)null), (bed.Engine.Health.State, bed.Engine.Health.ConsecutiveFailures, bed.Engine.Health.LastError));
+        Assert.Equal((GatewayReachability.Up, 0, (string?)null), (bed.Engine.Contact.State, bed.Engine.Contact.ConsecutiveFailures, bed.Engine.Contact.LastError));
         Assert.Equal(reached + 1, bed.Server.RequestCount);
     }
 
@@ -85,7 +85,7 @@ public sealed class WahaFailureTests
         var failed = await Assert.ThrowsAsync<WahaApiException>(() => bed.Engine.Client.GetSessionAsync(Session, CancellationToken.None));
         Assert.Equal(HttpStatusCode.ServiceUnavailable, failed.StatusCode);
         Assert.Equal(3, bed.Server.Count("GET", $"/api/sessions/{Session}"));
-        Assert.Equal(4, bed.Engine.Health.ConsecutiveFailures);
+        Assert.Equal(4, bed.Engine.Contact.ConsecutiveFailures);
     }
 
     [Fact]
@@ -98,7 +98,7 @@ public sealed class WahaFailureTests
         await Assert.ThrowsAsync<WahaBreakerOpenException>(() => bed.Engine.ListServerSessionsAsync(CancellationToken.None));
 
         Assert.Equal(2, bed.Server.Count("GET", "/api/sessions?all=true"));
-        Assert.Equal(GatewayReachability.BreakerOpen, bed.Engine.Health.State);
+        Assert.Equal(GatewayReachability.BreakerOpen, bed.Engine.Contact.State);
     }
 
     [Fact]
@@ -115,7 +115,7 @@ public sealed class WahaFailureTests
 
         var timedOut = await Assert.ThrowsAsync<WahaTimeoutException>(() => call.WaitAsync(TimeSpan.FromSeconds(10)));
         Assert.Equal($"Gateway {WahaTestBed.ServerId}: GET /api/sessions/{Session} got no answer within 5 s; the request may have reached the server.", timedOut.Message);
-        Assert.Equal((GatewayReachability.Failing, 1), (bed.Engine.Health.State, bed.Engine.Health.ConsecutiveFailures));
+        Assert.Equal((GatewayReachability.Failing, 1), (bed.Engine.Contact.State, bed.Engine.Contact.ConsecutiveFailures));
     }
 
     [Fact]

@@ -40,7 +40,7 @@ public sealed class WahaFleetWithoutWebhooksTests
             for (var i = 0; i < seconds; i++)
             {
                 await bed.AdvanceAsync(TimeSpan.FromSeconds(1));
-                states.Add(bed.Engine.Health.State);
+                states.Add(bed.Engine.Contact.State);
             }
         }
 
@@ -114,7 +114,7 @@ public sealed class WahaFleetWithoutWebhooksTests
         await drain.CancelAsync();
         await draining;
         Assert.DoesNotContain(GatewayReachability.BreakerOpen, states);
-        Assert.Equal(0, bed.Engine.Health.ConsecutiveFailures);
+        Assert.Equal(0, bed.Engine.Contact.ConsecutiveFailures);
         Assert.DoesNotContain(events.OfType<SessionDisconnected>(), e => e.RawCode == "gateway-unreachable");
         Assert.Equal(10, events.OfType<SessionDisconnected>().Count()); // 5 expired, 5 logged out, nothing else
         Assert.Equal(Accounts, Enumerable.Range(0, Accounts).Count(i => bed.Server.Status(Name(i)) == "WORKING"));
