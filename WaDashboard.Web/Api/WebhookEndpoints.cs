@@ -7,25 +7,26 @@ using WaDashboard.Web.Security;
 namespace WaDashboard.Web.Api;
 
 /// <summary>
-/// Engines that call back (gateways such as WAHA) post here. Authenticated by the HMAC signature over the raw body
+/// Gateway servers (WAHA) post here, at the path that ends with their worker id (the path's parameter is still called
+/// "engine" on the wire, as existing gateways are configured with it). Authenticated by the HMAC signature over the raw body
 /// instead of a session or a key; unsigned, stale and replayed calls are refused before anything reads them.
 /// </summary>
 public static class WebhookEndpoints
 {
     public static IEndpointRouteBuilder MapWebhookEndpoints(this IEndpointRouteBuilder app)
     {
-        app.MapPost("/api/webhooks/{engine}", [AllowAnonymous] async (string engine, HttpRequest request, WebhookSignatureVerifier verifier, WorkerRouter workers,
+        app.MapPost("/api/webhooks/{engine}", [AllowAnonymous] async ([Microsoft.AspNetCore.Mvc.FromRoute(Name = "engine")] string workerId, HttpRequest request, WebhookSignatureVerifier verifier, WorkerRouter workers,
             Microsoft.Extensions.Options.IOptions<GatewayOptions> gateways, ILoggerFactory loggers) =>
         {
             using var buffer = new MemoryStream();
             await request.Body.CopyToAsync(buffer, request.HttpContext.RequestAborted);
             var body = buffer.ToArray();
             var logger = loggers.CreateLogger("WaDashboard.Web.Webhooks");
-            if (workers.Find(engine)?.Gateway is not { } gateway)
+            if (workers.Find(workerId)?.Gateway is not { } gateway)
             {
-                logger.LogWarning("A webhook names {Engine}, which is not a configured gateway server", engine);
+                logger.LogWarning("A webhook names {WorkerId}, which is not a configured gateway server", workerId);
                 return Results.Problem(statusCode: 404, title: "Unknown gateway server",
-                    detail: $"No gateway server '{engine}' is configured; the webhook URL must end with the server's Gateways:Servers:N:Id.");
+                    detail: $"No gateway server '{workerId}' is configured; the webhook URL must end with the server's Gateways:Servers:N:Id.");
             }
 
             // Each server signs with its own key: one server's key cannot sign for another.
@@ -39,12 +40,12 @@ public static class WebhookEndpoints
             else if (verdict == WebhookVerdict.Replayed)
             {
                 // WAHA redelivers a webhook it got no 2xx for (15 times, 2 s apart, same id): it was handled; say so again.
-                logger.LogDebug("Webhook for {Engine} delivered again; already handled", engine);
+                logger.LogDebug("Webhook for {WorkerId} delivered again; already handled", workerId);
                 return Results.Ok(new { accepted = true, duplicate = true });
             }
             else
             {
-                logger.LogWarning("Refused a webhook for {Engine}: {Verdict}", engine, verdict);
+                logger.LogWarning("Refused a webhook for {WorkerId}: {Verdict}", workerId, verdict);
                 request.HttpContext.RequestServices.GetService<Core.Telemetry.WaDashboardMetrics>()?.WebhookRefused(verdict.ToString());
             }
 
