@@ -8,11 +8,11 @@ using Serilog.Extensions.Logging;
 using WaDashboard.Core;
 using WaDashboard.Core.Sessions;
 
-namespace WaDashboard.Bench.Running;
+namespace WaDashboard.Testing;
 
 /// <summary>
-/// The real Core (supervisors, engine, SQLite file, every hosted service) in a generic host inside the bench's
-/// process, configured like the app (the app's defaults, plus the scenario's settings).
+/// The real Core (supervisors, engine, SQLite file, every hosted service) in a generic host inside the caller's
+/// process, configured like the app (the app's defaults, plus the caller's settings).
 /// </summary>
 public sealed class CoreHost : IAsyncDisposable
 {

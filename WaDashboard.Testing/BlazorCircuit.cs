@@ -1,6 +1,6 @@
 using Microsoft.Playwright;
 
-namespace WaDashboard.Tests.EndToEnd;
+namespace WaDashboard.Testing;
 
 /// <summary>
 /// Blazor Server prerenders a page as plain HTML, then the circuit connects and takes it over. A click that lands in
@@ -17,14 +17,17 @@ public static class BlazorCircuit
         }
         """;
 
-    /// <summary>Waits until the element matching <paramref name="selector"/> is wired to the circuit.</summary>
-    public static async Task WaitUntilInteractiveAsync(IPage page, string selector)
+    /// <summary>
+    /// Waits until the element matching <paramref name="selector"/> is wired to the circuit, at most
+    /// <paramref name="within"/> (<see cref="BrowserSession.DefaultPatience"/> when null).
+    /// </summary>
+    public static async Task WaitUntilInteractiveAsync(IPage page, string selector, TimeSpan? within = null)
     {
         try
         {
             await page.WaitForFunctionAsync(HasEventHandlers, selector, new PageWaitForFunctionOptions
             {
-                Timeout = (float)BrowserSession.Patience.TotalMilliseconds,
+                Timeout = (float)(within ?? BrowserSession.DefaultPatience).TotalMilliseconds,
             });
         }
         catch (TimeoutException ex)

@@ -1,4 +1,4 @@
-namespace WaDashboard.Tests.Support;
+namespace WaDashboard.Testing;
 
 /// <summary>A real folder on disk for one test, removed afterwards.</summary>
 public sealed class TempDirectory : IDisposable

@@ -3,7 +3,7 @@ using System.Net;
 using System.Net.Http.Json;
 using System.Text.Json.Serialization;
 
-namespace WaDashboard.Tests.EndToEnd;
+namespace WaDashboard.Testing;
 
 /// <summary>The REST API of a running app, for setting the scene and checking what the browser showed.</summary>
 public sealed class DashboardApi : IDisposable
@@ -14,12 +14,15 @@ public sealed class DashboardApi : IDisposable
     private readonly HttpClient _http;
     private readonly Func<int, string> _appOutput;
 
-    public DashboardApi(Uri baseUrl, Func<int, string> appOutput, string apiKey)
+    public DashboardApi(Uri baseUrl, Func<int, string> appOutput, string apiKey, TimeSpan timeout)
     {
-        _http = new HttpClient { BaseAddress = baseUrl, Timeout = TimeSpan.FromSeconds(30) };
+        _http = new HttpClient { BaseAddress = baseUrl, Timeout = timeout };
         _http.DefaultRequestHeaders.Add("X-Api-Key", apiKey);
         _appOutput = appOutput;
     }
+
+    /// <summary>The admin-keyed client itself, for a call this class does not wrap.</summary>
+    public HttpClient Http => _http;
 
     public async Task<ApiAccount> AddAccountAsync(string name, string phone)
     {
@@ -146,6 +149,35 @@ public sealed class DashboardApi : IDisposable
         return last;
     }
 
+    /// <summary>What /api/diagnostics/process answers; <paramref name="collect"/> runs a full garbage collection first.</summary>
+    public async Task<ProcessDiagnostics> GetProcessDiagnosticsAsync(bool collect, CancellationToken cancellationToken = default)
+    {
+        using var response = await _http.GetAsync(collect ? "api/diagnostics/process?collect=true" : "api/diagnostics/process", cancellationToken);
+        await ExpectAsync(response, HttpStatusCode.OK);
+        return await ReadAsync<ProcessDiagnostics>(response);
+    }
+
+    /// <summary>Polls the process diagnostics until <paramref name="count"/> accounts are connected; returns how long that took.</summary>
+    public async Task<TimeSpan> WaitForConnectedAsync(int count, TimeSpan patience, CancellationToken cancellationToken = default)
+    {
+        var clock = Stopwatch.StartNew();
+        while (true)
+        {
+            var now = await GetProcessDiagnosticsAsync(collect: false, cancellationToken);
+            if (now.Connected >= count)
+            {
+                return clock.Elapsed;
+            }
+
+            if (clock.Elapsed > patience)
+            {
+                throw new TimeoutException($"Only {now.Connected} of {count} accounts connected within {patience.TotalSeconds:0} s.\n{_appOutput(40)}");
+            }
+
+            await Task.Delay(StatusPollInterval, cancellationToken);
+        }
+    }
+
     private async Task ExpectAsync(HttpResponseMessage response, HttpStatusCode expected)
     {
         if (response.StatusCode != expected)
@@ -161,6 +193,14 @@ public sealed class DashboardApi : IDisposable
 
     public void Dispose() => _http.Dispose();
 }
+
+/// <summary>What /api/diagnostics/process answers.</summary>
+public sealed record ProcessDiagnostics(
+    [property: JsonPropertyName("accounts")] int Accounts,
+    [property: JsonPropertyName("connected")] int Connected,
+    [property: JsonPropertyName("working_set_mb")] double WorkingSetMb,
+    [property: JsonPropertyName("managed_heap_mb")] double ManagedHeapMb,
+    [property: JsonPropertyName("threads")] int Threads);
 
 public sealed record ApiAccount(
     [property: JsonPropertyName("id")] string Id,

@@ -1,6 +1,6 @@
-namespace WaDashboard.Bench.Running;
+namespace WaDashboard.Testing;
 
-/// <summary>Where the repository and the app's executable are, from the bench's own binaries.</summary>
+/// <summary>Where the repository and the app's executable are, from the binaries of the tests or the bench.</summary>
 public static class RepositoryLayout
 {
 #if DEBUG
@@ -9,7 +9,7 @@ public static class RepositoryLayout
     public const string Configuration = "Release";
 #endif
 
-    /// <summary>The folder holding WaDashboard.sln, walking up from the bench's binaries, then from the current folder.</summary>
+    /// <summary>The folder holding WaDashboard.sln, walking up from the running binaries, then from the current folder.</summary>
     public static string Root()
     {
         foreach (var start in new[] { AppContext.BaseDirectory, Environment.CurrentDirectory })
@@ -23,21 +23,21 @@ public static class RepositoryLayout
             }
         }
 
-        throw new InvalidOperationException($"No WaDashboard.sln above {AppContext.BaseDirectory} or {Environment.CurrentDirectory}; run the bench from the repository.");
+        throw new InvalidOperationException($"No WaDashboard.sln above {AppContext.BaseDirectory} or {Environment.CurrentDirectory}; run from the repository.");
     }
 
     public static string WebContentRoot() => Path.Combine(Root(), "WaDashboard.Web");
 
-    /// <summary>The app's executable built in the same configuration as the bench (the bench's project builds it).</summary>
+    /// <summary>The app's executable built in the same configuration as the caller (the test and bench projects build it).</summary>
     public static string WebExecutable()
     {
         var output = Path.Combine(WebContentRoot(), "bin", Configuration, "net10.0");
         var executable = File.Exists(Path.Combine(output, "WaDashboard.Web")) ? Path.Combine(output, "WaDashboard.Web") : null;
         return executable ?? throw new InvalidOperationException(
-            $"The WaDashboard.Web executable is not under {output}. Build the bench in {Configuration} (dotnet build -c {Configuration} WaDashboard.Bench); it builds the app too.");
+            $"The WaDashboard.Web executable is not under {output}. Build the tests or the bench in {Configuration} (dotnet build -c {Configuration}); they build the app too.");
     }
 
-    /// <summary>The commit the bench runs on, read from .git without running git.</summary>
+    /// <summary>The commit the code runs on, read from .git without running git.</summary>
     public static string Commit()
     {
         try
