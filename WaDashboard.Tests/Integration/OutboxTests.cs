@@ -214,7 +214,7 @@ public abstract class OutboxTests(DatabaseProvider provider) : IDisposable
         // What a process killed in the middle of a send leaves behind: the row committed as Sending.
         await using (var db = _database.CreateContext(_dir.Path))
         {
-            Assert.Equal(1, await db.OutboxMessages.Where(m => m.Id == interrupted).ExecuteUpdateAsync(set => set.SetProperty(m => m.Status, "Sending")));
+            Assert.Equal(1, await db.Set<OutboxMessageRecord>().Where(m => m.Id == interrupted).ExecuteUpdateAsync(set => set.SetProperty(m => m.Status, "Sending")));
         }
 
         SqliteConnection.ClearAllPools();

@@ -5,6 +5,7 @@ using WaDashboard.Core.Diagnostics;
 using WaDashboard.Core.Engines.Simulator;
 using WaDashboard.Core.Sessions;
 using WaDashboard.Core.Storage;
+using WaDashboard.Core.StorageJobs;
 using WaDashboard.Tests.Support;
 
 namespace WaDashboard.Tests.Integration;

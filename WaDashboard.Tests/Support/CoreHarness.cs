@@ -1,4 +1,5 @@
 using Microsoft.Extensions.DependencyInjection;
+using WaDashboard.Core.Monitoring;
 using WaDashboard.Core;
 using WaDashboard.Core.Accounts;
 using WaDashboard.Core.Engines.Simulator;
@@ -30,7 +31,7 @@ public sealed class CoreHarness : IAsyncDisposable
     public SimulatorEngine Simulator => Services.GetRequiredService<SimulatorEngine>();
     public FleetEvents Events => _host.Events;
     public ConnectGate Gate => _host.Gate;
-    public Core.Reconnect.ConnectionMonitor Monitor => Services.GetRequiredService<Core.Reconnect.ConnectionMonitor>();
+    public Core.Monitoring.ConnectionMonitor Monitor => Services.GetRequiredService<Core.Monitoring.ConnectionMonitor>();
     public Core.Health.AlertCenter Alerts => Services.GetRequiredService<Core.Health.AlertCenter>();
     public Core.Messaging.Outbox Outbox => Services.GetRequiredService<Core.Messaging.Outbox>();
     public Core.Messaging.OutboxDispatcher Dispatcher => Services.GetRequiredService<Core.Messaging.OutboxDispatcher>();

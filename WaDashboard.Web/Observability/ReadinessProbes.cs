@@ -3,6 +3,7 @@ using Microsoft.AspNetCore.Diagnostics.HealthChecks;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.Diagnostics.HealthChecks;
 using WaDashboard.Core.Engines.Gateways;
+using WaDashboard.Core.Engines.Waha;
 using WaDashboard.Core.Persistence;
 using WaDashboard.Core.Telemetry;
 

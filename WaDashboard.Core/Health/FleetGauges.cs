@@ -4,13 +4,15 @@ using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 using WaDashboard.Core.Diagnostics;
+using WaDashboard.Core.Engines.Waha;
 using WaDashboard.Core.Engines;
 using WaDashboard.Core.Engines.Gateways;
 using WaDashboard.Core.Messaging;
 using WaDashboard.Core.Sessions;
 using WaDashboard.Core.Storage;
+using WaDashboard.Core.Telemetry;
 
-namespace WaDashboard.Core.Telemetry;
+namespace WaDashboard.Core.Health;
 
 /// <summary>How often the levels that need a query (messages waiting for a person, storage findings) are sampled.</summary>
 public sealed class TelemetryOptions

@@ -2,8 +2,9 @@ using System.Threading.Channels;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
 using WaDashboard.Core.Sessions;
+using WaDashboard.Core.Storage;
 
-namespace WaDashboard.Core.Storage;
+namespace WaDashboard.Core.StorageJobs;
 
 /// <summary>
 /// The fleet cleanup as a background job: one run at a time, started from the Diagnostics page or the API, as a dry

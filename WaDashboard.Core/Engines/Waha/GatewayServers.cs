@@ -1,8 +1,8 @@
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
-using WaDashboard.Core.Engines.Waha;
+using WaDashboard.Core.Engines.Gateways;
 
-namespace WaDashboard.Core.Engines.Gateways;
+namespace WaDashboard.Core.Engines.Waha;
 
 /// <summary>One engine per configured gateway server (WAHA), created once from "Gateways:Servers" and owned here.</summary>
 public sealed class GatewayServers : IDisposable

@@ -3,9 +3,10 @@ using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 using WaDashboard.Core.Accounts;
 using WaDashboard.Core.Engines;
+using WaDashboard.Core.Reconnect;
 using WaDashboard.Core.Sessions;
 
-namespace WaDashboard.Core.Reconnect;
+namespace WaDashboard.Core.Monitoring;
 
 /// <summary>
 /// The periodic safety net (default every 30 s): retries that are overdue, starts that hang past the start

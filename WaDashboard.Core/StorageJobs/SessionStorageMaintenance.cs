@@ -3,8 +3,9 @@ using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 using WaDashboard.Core.Persistence;
 using WaDashboard.Core.Sessions;
+using WaDashboard.Core.Storage;
 
-namespace WaDashboard.Core.Storage;
+namespace WaDashboard.Core.StorageJobs;
 
 /// <summary>
 /// The periodic storage chores (default every 6 h): delete quarantine entries whose retention is over, and take a

@@ -1,4 +1,4 @@
-namespace WaDashboard.Core.Reconnect;
+namespace WaDashboard.Core.Accounts;
 
 /// <summary>Plain-language meaning of every reason, whether it may reconnect by itself, and what a person does.</summary>
 public static class ReasonCatalog

@@ -1,4 +1,4 @@
-namespace WaDashboard.Core.Reconnect;
+namespace WaDashboard.Core.Accounts;
 
 /// <summary>A disconnect normalized from an engine's raw code or event.</summary>
 public enum DisconnectReason
