@@ -1,5 +1,4 @@
 using Microsoft.Extensions.DependencyInjection;
-using WaDashboard.Core.Monitoring;
 using WaDashboard.Core;
 using WaDashboard.Core.Accounts;
 using WaDashboard.Core.Engines.Simulator;
