@@ -1,11 +1,8 @@
 using Bunit;
-using Microsoft.Data.Sqlite;
 using Microsoft.Extensions.DependencyInjection;
-using MudBlazor.Services;
 using WaDashboard.Core.Accounts;
 using WaDashboard.Core.Engines.Simulator;
 using WaDashboard.Core.Health;
-using WaDashboard.Tests.Support;
 using WaDashboard.Web.Components.Pages.Health;
 
 namespace WaDashboard.Tests.Components;
