@@ -13,6 +13,8 @@ using WaDashboard.Core.Sessions;
 using WaDashboard.Tests.Support;
 using WaDashboard.Web.Components.Pages.Accounts;
 
+using WaDashboard.Web.Localization;
+
 namespace WaDashboard.Tests.Components;
 
 /// <summary>
@@ -34,6 +36,7 @@ public sealed class AccountsPageTests : IAsyncLifetime
         _core = await CoreHarness.StartAsync(_data.Path);
         _context.JSInterop.Mode = JSRuntimeMode.Loose;
         _context.Services.AddMudServices();
+        _context.Services.AddWaDashboardLocalization();
         _context.Services.AddSingleton(_core.Fleet);
         _context.Services.AddSingleton(_core.Events);
         _context.Services.AddSingleton<TimeProvider>(_core.Time);

@@ -8,6 +8,8 @@ using WaDashboard.Core.Health;
 using WaDashboard.Tests.Support;
 using WaDashboard.Web.Components.Pages.Health;
 
+using WaDashboard.Web.Localization;
+
 namespace WaDashboard.Tests.Components;
 
 /// <summary>The Health page rendered by bUnit over the real Core (fleet, timeline in SQLite, storage diagnosis) under a fake clock.</summary>
@@ -23,6 +25,7 @@ public sealed class HealthPageTests : IAsyncLifetime
         _core = await CoreHarness.StartAsync(_data.Path);
         _context.JSInterop.Mode = JSRuntimeMode.Loose;
         _context.Services.AddMudServices();
+        _context.Services.AddWaDashboardLocalization();
         _context.Services.AddSingleton(_core.Events);
         _context.Services.AddSingleton<TimeProvider>(_core.Time);
         _context.Services.AddSingleton(_core.Services.GetRequiredService<FleetHealthReport>());
@@ -67,7 +70,7 @@ public sealed class HealthPageTests : IAsyncLifetime
         cut.WaitForAssertion(() => Assert.Equal("false", cut.Find("#chart-disconnects").GetAttribute("data-empty")), RenderPatience);
         Assert.Empty(cut.FindAll("#disconnects-empty"));
         Assert.NotEmpty(cut.FindAll("#chart-disconnects .mud-chart svg"));
-        Assert.Contains("ConnectionLost", cut.Find("#chart-disconnects").TextContent);
+        Assert.Contains("Connection lost", cut.Find("#chart-disconnects").TextContent);
         Assert.Contains("1 disconnects in the last 24 h", cut.Find("#disconnects-total").TextContent);
     }
 

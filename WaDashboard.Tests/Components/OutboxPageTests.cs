@@ -11,6 +11,8 @@ using WaDashboard.Core.Sessions;
 using WaDashboard.Tests.Support;
 using WaDashboard.Web.Components.Pages.Outbox;
 
+using WaDashboard.Web.Localization;
+
 namespace WaDashboard.Tests.Components;
 
 /// <summary>The Outbox page rendered by bUnit over the real Core (outbox, dispatcher, simulator, SQLite) under a fake clock.</summary>
@@ -35,6 +37,7 @@ public sealed class OutboxPageTests : IAsyncLifetime
         });
         _context.JSInterop.Mode = JSRuntimeMode.Loose;
         _context.Services.AddMudServices();
+        _context.Services.AddWaDashboardLocalization();
         _context.Services.AddSingleton(_core.Fleet);
         _context.Services.AddSingleton(_core.Events);
         _context.Services.AddSingleton<TimeProvider>(_core.Time);

@@ -2,6 +2,8 @@ using Microsoft.AspNetCore.Components;
 using WaDashboard.Core.Accounts;
 using WaDashboard.Core.Messaging;
 
+using WaDashboard.Web.Localization;
+
 namespace WaDashboard.Web.Components.Pages.Account;
 
 /// <summary>
@@ -54,22 +56,21 @@ public partial class SendTestMessage
                     return $"{result.Message.Id} to {result.Message.To.Masked} (test message)";
                 }, CancellationToken.None))
             {
-                await OnMessage.InvokeAsync((WaDashboard.Web.Security.OperatorActions.ViewOnly, false));
+                await OnMessage.InvokeAsync((L["Common.ViewOnly"], false));
                 return;
             }
 
             var message = result!.Message;
-            await OnMessage.InvokeAsync(($"Queued as message {message.Id} to {message.To.Value}. " + (Account.IsConnected
-                ? "It goes out as soon as the rate limit allows; the simulated phone shows it below when it arrives."
-                : "It waits until the account is connected; nothing is sent before."), true));
+            await OnMessage.InvokeAsync((L[Account.IsConnected ? "Messages.Queued" : "Messages.QueuedUntilConnected",
+                Bidi.Isolate(message.Id.ToString(System.Globalization.CultureInfo.InvariantCulture)), Bidi.Isolate(message.To.Value)].Value, true));
         }
         catch (MessageValidationException ex) when (ex.Field == "to")
         {
-            _toError = ex.Message;
+            _toError = PhoneProblem.Describe(L, _to, ex.Message);
         }
-        catch (MessageValidationException ex)
+        catch (MessageValidationException)
         {
-            _textError = ex.Message;
+            _textError = L["Messages.TextInvalid"];
         }
         finally
         {
