@@ -1,5 +1,6 @@
 using Microsoft.AspNetCore.Localization;
 using Microsoft.AspNetCore.Mvc;
+using Microsoft.Extensions.DependencyInjection.Extensions;
 
 namespace WaDashboard.Web.Localization;
 
@@ -17,6 +18,7 @@ public static class LocalizationSetup
         services.AddLocalization();
         services.AddScoped<LanguagePreference>();
         services.AddScoped<ConsoleText>();
+        services.Replace(ServiceDescriptor.Transient<MudBlazor.MudLocalizer, MudTexts>());
         services.Configure<RequestLocalizationOptions>(options =>
         {
             var cultures = Languages.All.Select(l => l.Culture).ToList();

@@ -12,10 +12,12 @@ namespace WaDashboard.Web.Components.Pages.Account;
 /// </summary>
 public partial class SendTestMessage
 {
-    public const string DefaultText = "Test message from WaDashboard";
 
     private string _to = "";
-    private string _text = DefaultText;
+    private string? _textTyped;
+
+    /// <summary>A test message in the person's language until they type their own.</summary>
+    private string MessageText { get => _textTyped ?? L["Messages.DefaultText"]; set => _textTyped = value; }
     private string? _toError;
     private string? _textError;
     private bool _busy;
@@ -52,7 +54,7 @@ public partial class SendTestMessage
             EnqueueResult? result = null;
             if (!await Actions.TryActAsync(user, "message.send", Account.Id, async () =>
                 {
-                    result = await Outbox.EnqueueAsync(new OutboxRequest(Account.Id, _to, _text, null, null), CancellationToken.None);
+                    result = await Outbox.EnqueueAsync(new OutboxRequest(Account.Id, _to, MessageText, null, null), CancellationToken.None);
                     return $"{result.Message.Id} to {result.Message.To.Masked} (test message)";
                 }, CancellationToken.None))
             {
