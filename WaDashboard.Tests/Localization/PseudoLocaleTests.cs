@@ -45,6 +45,9 @@ public sealed partial class PseudoLocaleTests : IAsyncLifetime
         ["wa-raw-engine"] = "the engine's raw disconnect code and text",
         ["wa-cleanup-description"] = "the cleanup planner's description of an item",
         ["wa-db-problem"] = "the database driver's error",
+        ["wa-server-error"] = "a gateway's last error, as the gateway or the HTTP client said it",
+        ["wa-server-finding"] = "the note on a session found on a gateway server, as in GET /api/gateways/{workerId}/sessions",
+        ["wa-audit-detail"] = "the audit record's detail, written once when the action happened",
     };
 
     private readonly TempDirectory _data = new("wadash-pseudo");
@@ -134,6 +137,18 @@ public sealed partial class PseudoLocaleTests : IAsyncLifetime
             Check($"Diagnostics {account.Name}", one, problems);
             await _context.DisposeComponentsAsync();
         }
+
+        await _core.Outbox.EnqueueAsync(new Core.Messaging.OutboxRequest(connected.Id, "+972500000001", "Your appointment is tomorrow at 10:00.", null, null), CancellationToken.None);
+        await _core.Outbox.EnqueueAsync(new Core.Messaging.OutboxRequest(loggedOut.Id, "+972500000002", "We received your request.", null, null), CancellationToken.None);
+        var outbox = RenderInProviders<WaDashboard.Web.Components.Pages.Outbox.OutboxPage>();
+        outbox.WaitForAssertion(() => Assert.Equal(2, outbox.FindAll("#outbox-grid tr[data-message-id]").Count), RenderPatience);
+        Check("Outbox", outbox, problems);
+        await _context.DisposeComponentsAsync();
+
+        var servers = RenderInProviders<WaDashboard.Web.Components.Pages.Gateways.GatewaysPage>();
+        servers.WaitForAssertion(() => Assert.NotEmpty(servers.FindAll("#workers tr[data-worker]")), RenderPatience);
+        Check("Servers", servers, problems);
+        await _context.DisposeComponentsAsync();
 
         var health = RenderInProviders<HealthPage>();
         health.WaitForAssertion(() => Assert.NotEmpty(health.FindAll("#scores tr[data-account-id]")), RenderPatience);

@@ -65,6 +65,36 @@ public sealed class ConsoleText(IStringLocalizer<Ui> ui, IStringLocalizer<Reason
         };
     }
 
+    /// <summary>The localized <see cref="Core.Messaging.OutboxMessageDescription"/>: label, detail, whether a person decides.</summary>
+    public Core.Messaging.OutboxMessageDescription DescribeMessage(Core.Messaging.OutboxMessage m, AccountState? account, DateTimeOffset now)
+    {
+        string Label(string key) => ui[$"Message.Label.{key}"];
+        string Sent() => m.SentAt is { } at ? Moment(at) : "";
+        // The engine's or the dispatcher's own words about a failure stay as they came (English), set apart.
+        string Error(string fallback) => m.Error is { } error ? Bidi.Isolate(error) : ui[fallback];
+        return m.Status switch
+        {
+            Core.Messaging.OutboxStatus.Pending when account is null => new(Label("Waiting"), ui["Message.AccountGone"], false),
+            Core.Messaging.OutboxStatus.Pending when m.NotBefore is { } at && at > now =>
+                new(Label("Scheduled"), ui["Message.Scheduled", Moment(at), Countdown(at - now)], false),
+            Core.Messaging.OutboxStatus.Pending when m.NextAttemptAt is { } retry && retry > now =>
+                new(Label("Retrying"), ui["Message.Retrying", m.Attempts + 1, Countdown(retry - now), Error("Message.Refused")], false),
+            Core.Messaging.OutboxStatus.Pending when !account.HasLiveConnection =>
+                new(Label("Waiting"), ui["Message.Held", Describe(account, now).Label.ToLower(CultureInfo.CurrentCulture)], false),
+            Core.Messaging.OutboxStatus.Pending => new(Label("Queued"), ui["Message.Queued"], false),
+            Core.Messaging.OutboxStatus.Sending => new(Label("Sending"), ui["Message.Sending"], false),
+            Core.Messaging.OutboxStatus.Sent => new(Label("Sent"), m.EngineMessageId is { } id
+                ? ui["Message.SentAs", Sent(), Bidi.Isolate(id)]
+                : m.Error is not null ? Error("Message.Refused") : ui["Message.Sent", Sent()], false),
+            Core.Messaging.OutboxStatus.Delivered => new(Label("Delivered"), ui["Message.Delivered", Sent(), Moment(m.UpdatedAt)], false),
+            Core.Messaging.OutboxStatus.Read => new(Label("Read"), ui["Message.Read", Sent(), Moment(m.UpdatedAt)], false),
+            Core.Messaging.OutboxStatus.Failed => new(Label("Failed"), ui["Message.Failed", Error("Message.FailedPlain")], true),
+            Core.Messaging.OutboxStatus.Unknown => new(Label("Unknown"), m.Error is null ? ui["Message.Unknown"] : Error("Message.Unknown"), true),
+            Core.Messaging.OutboxStatus.Cancelled => new(Label("Cancelled"), Error("Message.Cancelled"), false),
+            _ => new(m.Status.ToString(), m.Error ?? "", false),
+        };
+    }
+
     /// <summary>How long until something: "now", "42 s", "3 min 5 s", "2 h 10 min".</summary>
     public string Countdown(TimeSpan span) =>
         span <= TimeSpan.Zero ? ui["Time.Now"]
