@@ -5,6 +5,15 @@ namespace WaDashboard.Bench.Running;
 /// with the clock set to their due time; callbacks run outside the clock's lock, so they may create or change
 /// timers. A priority queue keeps it fast with tens of thousands of timers.
 /// </summary>
+/// <remarks>
+/// The tests use Microsoft.Extensions.TimeProvider.Testing's FakeTimeProvider; the storm cannot, for three reasons.
+/// FakeTimeProvider sets the clock to the end of an Advance before it fires anything, so a timer armed from another's
+/// callback (the simulator's connect and QR timers, the supervisors' backoff) and due inside the same step waits for the
+/// next step (dotnet/extensions#5722), which would shift every measured recovery time. It finds each timer to fire by
+/// scanning all of them (quadratic with 10,000 sessions per step) and sleeps 1 ms in every Advance (up to 144,000 steps
+/// in the 2-hour limit). And it does not tell whether a step fired anything, which <see cref="Fired"/> does so the storm
+/// skips waiting for an idle product after a step that started nothing.
+/// </remarks>
 public sealed class SimulatedClock(DateTimeOffset start) : TimeProvider
 {
     private readonly object _lock = new();

@@ -34,7 +34,7 @@ public sealed class FleetScenario : IScenario
         context.Progress("floor: the app with no accounts");
         var emptyFolder = context.NewFolder("fleet-empty");
         Measured floor;
-        await using (var app = await AppProcess.StartAsync(emptyFolder, settings, cancellationToken))
+        await using (var app = await BenchRun.StartAppAsync(emptyFolder, settings, cancellationToken))
         {
             floor = await MeasureIdleAsync(app, context, TimeSpan.Zero, cancellationToken);
         }
@@ -47,9 +47,9 @@ public sealed class FleetScenario : IScenario
 
         context.Progress($"product: the app restoring {n:N0} accounts");
         Measured product;
-        await using (var app = await AppProcess.StartAsync(folder, settings, cancellationToken))
+        await using (var app = await BenchRun.StartAppAsync(folder, settings, cancellationToken))
         {
-            var connectedAfter = await app.WaitForConnectedAsync(n, TimeSpan.FromMinutes(20), cancellationToken);
+            var connectedAfter = await app.Api.WaitForConnectedAsync(n, TimeSpan.FromMinutes(20), cancellationToken);
             context.Progress($"all {n:N0} connected {connectedAfter.TotalSeconds:0.0} s after the app was ready");
             product = await MeasureIdleAsync(app, context, connectedAfter, cancellationToken);
         }
@@ -89,7 +89,7 @@ public sealed class FleetScenario : IScenario
     private static async Task<Measured> MeasureIdleAsync(AppProcess app, BenchContext context, TimeSpan connectedAfter, CancellationToken cancellationToken)
     {
         await Task.Delay(Settle, cancellationToken);
-        var diagnostics = await app.DiagnosticsAsync(collect: true, cancellationToken);
+        var diagnostics = await app.Api.GetProcessDiagnosticsAsync(collect: true, cancellationToken);
         await Task.Delay(TimeSpan.FromSeconds(1), cancellationToken);
         var idle = TimeSpan.FromSeconds(context.Options.IdleSeconds);
         context.Progress($"heap {diagnostics.ManagedHeapMb} MB, working set {diagnostics.WorkingSetMb} MB; watching idle CPU for {idle.TotalSeconds:0} s");

@@ -144,11 +144,10 @@ public sealed class UiScenario : IScenario
         context.Progress($"seeding {m:N0} linked accounts; {tabs} desks of {perTab}");
         var accounts = await FleetSeed.SeedAsync(AppProcess.DataDirectoryIn(folder), m, shape, cancellationToken);
 
-        await using var app = await AppProcess.StartAsync(folder, AppSettings(tabs), cancellationToken);
-        var connected = await app.WaitForConnectedAsync(m, TimeSpan.FromMinutes(10), cancellationToken);
+        await using var app = await BenchRun.StartAppAsync(folder, AppSettings(tabs), cancellationToken);
+        var connected = await app.Api.WaitForConnectedAsync(m, TimeSpan.FromMinutes(10), cancellationToken);
         context.Progress($"app ready in {app.ReadyAfter.TotalSeconds:0.0} s; all {m:N0} connected {connected.TotalSeconds:0.0} s later; opening {tabs} tabs");
-        await using var browser = await Browser.StartAsync(Path.Combine(folder, "chromium"));
-        await browser.SignInAsFirstAdminAsync(app);
+        await using var browser = await BenchRun.StartSignedInBrowserAsync(folder, app);
 
         var open = new List<Tab>();
         for (var group = 0; group < tabs; group++)
@@ -227,14 +226,14 @@ public sealed class UiScenario : IScenario
     }
 
     /// <summary>Opens the Accounts page in a new tab, searches one desk, installs the observer and calibrates the tab's clock.</summary>
-    private static async Task<Tab> OpenDeskAsync(Browser browser, AppProcess app, int group, int perTab)
+    private static async Task<Tab> OpenDeskAsync(BrowserSession browser, AppProcess app, int group, int perTab)
     {
         var page = await browser.Context.NewPageAsync();
         // The grid is virtualized: it renders the rows in view. A window tall enough for a desk of 50 keeps every
         // watched account in the DOM, as the paged grid of the .NET 8 figures did.
         await page.SetViewportSizeAsync(1280, DeskViewportHeight);
         await page.GotoAsync(app.BaseUrl.ToString());
-        await Browser.WaitUntilInteractiveAsync(page, Interactive);
+        await BlazorCircuit.WaitUntilInteractiveAsync(page, Interactive, browser.Patience);
         var desk = Desk(group);
         await page.FillAsync("#account-filter", desk);
         await page.WaitForFunctionAsync(
@@ -284,7 +283,7 @@ public sealed class UiScenario : IScenario
     private static async Task<Fault> DropAsync(AppProcess app, string accountId, int group, CancellationToken cancellationToken)
     {
         var at = UnixMs();
-        using var response = await app.Api.PostAsJsonAsync($"api/simulator/accounts/{accountId}/faults", new { kind = "drop" }, cancellationToken);
+        using var response = await app.Api.Http.PostAsJsonAsync($"api/simulator/accounts/{accountId}/faults", new { kind = "drop" }, cancellationToken);
         return new Fault(accountId, group, at, response.IsSuccessStatusCode);
     }
 
@@ -340,11 +339,10 @@ public sealed class UiScenario : IScenario
         var folder = context.NewFolder("ui-first-screen");
         context.Progress($"first screen: seeding {n:N0} linked accounts");
         await FleetSeed.SeedAsync(AppProcess.DataDirectoryIn(folder), n, new SeedShape(), cancellationToken);
-        await using var app = await AppProcess.StartAsync(folder, AppSettings(1), cancellationToken);
-        var connected = await app.WaitForConnectedAsync(n, TimeSpan.FromMinutes(10), cancellationToken);
+        await using var app = await BenchRun.StartAppAsync(folder, AppSettings(1), cancellationToken);
+        var connected = await app.Api.WaitForConnectedAsync(n, TimeSpan.FromMinutes(10), cancellationToken);
         context.Progress($"all {n:N0} connected {connected.TotalSeconds:0.0} s after start; loading the Accounts page");
-        await using var browser = await Browser.StartAsync(Path.Combine(folder, "chromium"));
-        await browser.SignInAsFirstAdminAsync(app);
+        await using var browser = await BenchRun.StartSignedInBrowserAsync(folder, app);
         var page = await browser.Context.NewPageAsync();
 
         var warm = new Samples();
@@ -364,7 +362,7 @@ public sealed class UiScenario : IScenario
                 warm.Add(serverTime);
             }
 
-            await Browser.WaitUntilInteractiveAsync(page, Interactive);
+            await BlazorCircuit.WaitUntilInteractiveAsync(page, Interactive, browser.Patience);
             maxRows = Math.Max(maxRows, await page.Locator(Rows).CountAsync());
         }
 

@@ -23,3 +23,10 @@ public enum AccountStatus
     /// <summary>An operator stopped the session.</summary>
     Stopped,
 }
+
+public static class AccountStatusRules
+{
+    /// <summary>Starting, waiting for a QR scan or pairing code, or connected: the session is in use.</summary>
+    public static bool IsActive(this AccountStatus status) =>
+        status is AccountStatus.Starting or AccountStatus.AwaitingQrScan or AccountStatus.AwaitingPairingCode or AccountStatus.Connected;
+}

@@ -1,4 +1,5 @@
 using Microsoft.EntityFrameworkCore;
+using Microsoft.EntityFrameworkCore.Metadata.Builders;
 using Microsoft.Extensions.Logging;
 using WaDashboard.Core.Persistence;
 
@@ -17,6 +18,21 @@ public sealed class AuditRecord
     public string? Detail { get; set; }
 }
 
+/// <summary>Audit entries outlive the accounts they name: no foreign key.</summary>
+internal sealed class AuditRecordConfiguration : IEntityTypeConfiguration<AuditRecord>, IWaDashboardEntityConfiguration
+{
+    public void Configure(EntityTypeBuilder<AuditRecord> builder)
+    {
+        builder.ToTable("AuditEntries");
+        builder.HasKey(a => a.Id);
+        builder.Property(a => a.Actor).HasMaxLength(256).IsRequired();
+        builder.Property(a => a.Action).HasMaxLength(64).IsRequired();
+        builder.Property(a => a.AccountId).HasMaxLength(32);
+        builder.Property(a => a.Detail).HasMaxLength(1000);
+        builder.HasIndex(a => a.AccountId);
+    }
+}
+
 /// <summary>The persisted audit log. Actors are user names or "api-key:{name}" — never a key's value.</summary>
 public sealed class AuditLog(IDbContextFactory<WaDashboardDbContext> contexts, TimeProvider time, ILogger<AuditLog> logger)
 {
@@ -31,7 +47,7 @@ public sealed class AuditLog(IDbContextFactory<WaDashboardDbContext> contexts, T
             Detail = Clip(detail, 1000),
         };
         await using var db = await contexts.CreateDbContextAsync(cancellationToken);
-        db.Audit.Add(entry);
+        db.Set<AuditRecord>().Add(entry);
         await db.SaveChangesAsync(cancellationToken);
         logger.LogInformation("Audit: {Actor} {Action} {AccountId}: {Detail}", entry.Actor, entry.Action, accountId, entry.Detail);
     }
@@ -40,7 +56,7 @@ public sealed class AuditLog(IDbContextFactory<WaDashboardDbContext> contexts, T
     public async Task<IReadOnlyList<AuditEntry>> LatestAsync(int take, string? accountId = null, CancellationToken cancellationToken = default)
     {
         await using var db = await contexts.CreateDbContextAsync(cancellationToken);
-        var query = db.Audit.AsNoTracking();
+        var query = db.Set<AuditRecord>().AsNoTracking();
         if (accountId is not null)
         {
             query = query.Where(a => a.AccountId == accountId);

@@ -10,7 +10,7 @@ namespace WaDashboard.Core.Engines;
 /// reaches the engine; it is refused, logged and counted (the count must stay 0: the outbox already holds messages of
 /// accounts that are not connected). Everything else is passed through unchanged.
 /// </summary>
-public sealed class EngineSendGuard(IWhatsAppEngine inner, Func<string, bool> isConnected, ILogger<EngineSendGuard> logger) : IWhatsAppEngine
+public sealed class EngineSendGuard(IWhatsAppEngine inner, IEngineAccounts accounts, ILogger<EngineSendGuard> logger) : IWhatsAppEngine
 {
     private long _refusedSends;
 
@@ -26,7 +26,7 @@ public sealed class EngineSendGuard(IWhatsAppEngine inner, Func<string, bool> is
 
     public Task<EngineSendResult> SendTextAsync(string accountId, string toDigits, string text, CancellationToken cancellationToken)
     {
-        if (!isConnected(accountId))
+        if (!accounts.HasLiveConnection(accountId))
         {
             Interlocked.Increment(ref _refusedSends);
             logger.LogWarning("Send refused at the engine boundary for {AccountId}: the account is not connected", accountId);

@@ -35,7 +35,7 @@ public sealed class EfOutboxStore : BackgroundService, IOutboxStore
         await using var db = await _contexts.CreateDbContextAsync(cancellationToken);
         var record = message.ToRecord();
         record.Id = 0;
-        db.OutboxMessages.Add(record);
+        db.Set<OutboxMessageRecord>().Add(record);
         try
         {
             await db.SaveChangesAsync(cancellationToken);
@@ -55,7 +55,7 @@ public sealed class EfOutboxStore : BackgroundService, IOutboxStore
     public async Task<OutboxMessage?> FindByKeyAsync(string accountId, string idempotencyKey, CancellationToken cancellationToken)
     {
         await using var db = await _contexts.CreateDbContextAsync(cancellationToken);
-        var record = await db.OutboxMessages.AsNoTracking()
+        var record = await db.Set<OutboxMessageRecord>().AsNoTracking()
             .FirstOrDefaultAsync(m => m.AccountId == accountId && m.IdempotencyKey == idempotencyKey, cancellationToken);
         return record?.ToMessage();
     }
@@ -63,14 +63,14 @@ public sealed class EfOutboxStore : BackgroundService, IOutboxStore
     public async Task<OutboxMessage?> GetAsync(long id, CancellationToken cancellationToken)
     {
         await using var db = await _contexts.CreateDbContextAsync(cancellationToken);
-        var record = await db.OutboxMessages.AsNoTracking().FirstOrDefaultAsync(m => m.Id == id, cancellationToken);
+        var record = await db.Set<OutboxMessageRecord>().AsNoTracking().FirstOrDefaultAsync(m => m.Id == id, cancellationToken);
         return record?.ToMessage();
     }
 
     public async Task<OutboxMessage?> FindByEngineIdAsync(string accountId, string engineMessageId, CancellationToken cancellationToken)
     {
         await using var db = await _contexts.CreateDbContextAsync(cancellationToken);
-        var record = await db.OutboxMessages.AsNoTracking()
+        var record = await db.Set<OutboxMessageRecord>().AsNoTracking()
             .Where(m => m.AccountId == accountId && m.EngineMessageId == engineMessageId)
             .OrderByDescending(m => m.Id)
             .FirstOrDefaultAsync(cancellationToken);
@@ -80,7 +80,7 @@ public sealed class EfOutboxStore : BackgroundService, IOutboxStore
     public async Task<IReadOnlyList<OutboxMessage>> ListAsync(OutboxQuery query, CancellationToken cancellationToken)
     {
         await using var db = await _contexts.CreateDbContextAsync(cancellationToken);
-        var rows = db.OutboxMessages.AsNoTracking();
+        var rows = db.Set<OutboxMessageRecord>().AsNoTracking();
         if (query.AccountId is { } accountId)
         {
             rows = rows.Where(m => m.AccountId == accountId);
@@ -104,7 +104,7 @@ public sealed class EfOutboxStore : BackgroundService, IOutboxStore
     public async Task<IReadOnlyDictionary<OutboxStatus, int>> CountByStatusAsync(string? accountId, CancellationToken cancellationToken)
     {
         await using var db = await _contexts.CreateDbContextAsync(cancellationToken);
-        var rows = db.OutboxMessages.AsNoTracking();
+        var rows = db.Set<OutboxMessageRecord>().AsNoTracking();
         if (accountId is not null)
         {
             rows = rows.Where(m => m.AccountId == accountId);
@@ -124,14 +124,14 @@ public sealed class EfOutboxStore : BackgroundService, IOutboxStore
     public async Task<IReadOnlyList<OutboxMessage>> LoadPendingAsync(CancellationToken cancellationToken)
     {
         await using var db = await _contexts.CreateDbContextAsync(cancellationToken);
-        var records = await db.OutboxMessages.AsNoTracking().Where(m => m.Status == PendingStatus).OrderBy(m => m.Id).ToListAsync(cancellationToken);
+        var records = await db.Set<OutboxMessageRecord>().AsNoTracking().Where(m => m.Status == PendingStatus).OrderBy(m => m.Id).ToListAsync(cancellationToken);
         return records.Select(r => r.ToMessage()).ToList();
     }
 
     public async Task<int> MarkInterruptedAsUnknownAsync(DateTimeOffset now, string error, CancellationToken cancellationToken)
     {
         await using var db = await _contexts.CreateDbContextAsync(cancellationToken);
-        return await db.OutboxMessages.Where(m => m.Status == SendingStatus).ExecuteUpdateAsync(set => set
+        return await db.Set<OutboxMessageRecord>().Where(m => m.Status == SendingStatus).ExecuteUpdateAsync(set => set
             .SetProperty(m => m.Status, UnknownStatus)
             .SetProperty(m => m.UpdatedAt, now)
             .SetProperty(m => m.NextAttemptAt, (DateTimeOffset?)null)
@@ -141,7 +141,7 @@ public sealed class EfOutboxStore : BackgroundService, IOutboxStore
     public async Task<IReadOnlyList<RecentAttempt>> RecentAttemptsAsync(DateTimeOffset since, CancellationToken cancellationToken)
     {
         await using var db = await _contexts.CreateDbContextAsync(cancellationToken);
-        var rows = await db.OutboxMessages.AsNoTracking()
+        var rows = await db.Set<OutboxMessageRecord>().AsNoTracking()
             .Where(m => m.LastAttemptAt != null && m.LastAttemptAt >= since)
             .Select(m => new { m.AccountId, m.Recipient, m.LastAttemptAt })
             .ToListAsync(cancellationToken);
@@ -156,7 +156,7 @@ public sealed class EfOutboxStore : BackgroundService, IOutboxStore
     {
         await using var db = await _contexts.CreateDbContextAsync();
         var ids = batch.Select(m => m.Id).Distinct().ToList();
-        var existing = (await db.OutboxMessages.Where(m => ids.Contains(m.Id)).Select(m => m.Id).ToListAsync()).ToHashSet();
+        var existing = (await db.Set<OutboxMessageRecord>().Where(m => ids.Contains(m.Id)).Select(m => m.Id).ToListAsync()).ToHashSet();
         var latest = new Dictionary<long, OutboxMessage>();
         foreach (var message in batch)
         {
@@ -168,7 +168,7 @@ public sealed class EfOutboxStore : BackgroundService, IOutboxStore
 
         foreach (var message in latest.Values)
         {
-            db.OutboxMessages.Update(message.ToRecord());
+            db.Set<OutboxMessageRecord>().Update(message.ToRecord());
         }
 
         await db.SaveChangesAsync();

@@ -1,11 +1,12 @@
 using Microsoft.EntityFrameworkCore;
+using Microsoft.EntityFrameworkCore.Metadata.Builders;
 using WaDashboard.Core.Accounts;
 using WaDashboard.Core.Persistence;
 
 namespace WaDashboard.Core.Messaging;
 
 /// <summary>An outbox row. Times are stored as UTC ticks like every other table.</summary>
-public sealed class OutboxMessageRecord
+public sealed class OutboxMessageRecord : IAccountOwnedRecord
 {
     public long Id { get; set; }
     public string AccountId { get; set; } = "";
@@ -24,28 +25,30 @@ public sealed class OutboxMessageRecord
     public string? Error { get; set; }
 }
 
+internal sealed class OutboxMessageRecordConfiguration : IEntityTypeConfiguration<OutboxMessageRecord>, IWaDashboardEntityConfiguration
+{
+    public void Configure(EntityTypeBuilder<OutboxMessageRecord> builder)
+    {
+        builder.ToTable("OutboxMessages");
+        builder.HasKey(m => m.Id);
+        builder.Property(m => m.AccountId).HasMaxLength(32).IsRequired();
+        builder.Property(m => m.Recipient).HasMaxLength(16).IsRequired();
+        builder.Property(m => m.Text).IsRequired();
+        builder.Property(m => m.IdempotencyKey).HasMaxLength(OutboxModel.KeyMaxLength);
+        builder.Property(m => m.Status).HasMaxLength(16).IsRequired();
+        builder.Property(m => m.EngineMessageId).HasMaxLength(128);
+        builder.Property(m => m.Error).HasMaxLength(1000);
+        builder.HasIndex(m => new { m.AccountId, m.IdempotencyKey }).IsUnique();
+        builder.HasIndex(m => new { m.AccountId, m.Status, m.Id });
+        builder.HasIndex(m => new { m.Status, m.Id });
+        builder.HasIndex(m => m.LastAttemptAt);
+        builder.HasOne<AccountRecord>().WithMany().HasForeignKey(m => m.AccountId).OnDelete(DeleteBehavior.Cascade);
+    }
+}
+
 internal static class OutboxModel
 {
     public const int KeyMaxLength = 255;
-
-    public static void Configure(ModelBuilder modelBuilder) =>
-        modelBuilder.Entity<OutboxMessageRecord>(message =>
-        {
-            message.ToTable("OutboxMessages");
-            message.HasKey(m => m.Id);
-            message.Property(m => m.AccountId).HasMaxLength(32).IsRequired();
-            message.Property(m => m.Recipient).HasMaxLength(16).IsRequired();
-            message.Property(m => m.Text).IsRequired();
-            message.Property(m => m.IdempotencyKey).HasMaxLength(KeyMaxLength);
-            message.Property(m => m.Status).HasMaxLength(16).IsRequired();
-            message.Property(m => m.EngineMessageId).HasMaxLength(128);
-            message.Property(m => m.Error).HasMaxLength(1000);
-            message.HasIndex(m => new { m.AccountId, m.IdempotencyKey }).IsUnique();
-            message.HasIndex(m => new { m.AccountId, m.Status, m.Id });
-            message.HasIndex(m => new { m.Status, m.Id });
-            message.HasIndex(m => m.LastAttemptAt);
-            message.HasOne<AccountRecord>().WithMany().HasForeignKey(m => m.AccountId).OnDelete(DeleteBehavior.Cascade);
-        });
 
     public static OutboxMessageRecord ToRecord(this OutboxMessage m) => new()
     {

@@ -53,9 +53,21 @@ public sealed class EfAccountStore : BackgroundService, IAccountStore
     {
         await using var db = await _contexts.CreateDbContextAsync(cancellationToken);
         await db.Timeline.Where(e => e.AccountId == accountId).ExecuteDeleteAsync(cancellationToken);
-        await db.OutboxMessages.Where(m => m.AccountId == accountId).ExecuteDeleteAsync(cancellationToken);
+        foreach (var owned in db.Model.GetEntityTypes().Select(e => e.ClrType).Where(t => t.IsAssignableTo(typeof(IAccountOwnedRecord))))
+        {
+            await (Task)DeleteOwnedMethod.MakeGenericMethod(owned).Invoke(null, [db, accountId, cancellationToken])!;
+        }
+
         await db.Accounts.Where(a => a.Id == accountId).ExecuteDeleteAsync(cancellationToken);
     }
+
+    private static readonly System.Reflection.MethodInfo DeleteOwnedMethod =
+        typeof(EfAccountStore).GetMethod(nameof(DeleteOwnedAsync), System.Reflection.BindingFlags.NonPublic | System.Reflection.BindingFlags.Static)!;
+
+    /// <summary>The rows a feature keeps for the account (its outbox messages, say) go with it.</summary>
+    private static Task<int> DeleteOwnedAsync<T>(WaDashboardDbContext db, string accountId, CancellationToken cancellationToken)
+        where T : class, IAccountOwnedRecord =>
+        db.Set<T>().Where(r => r.AccountId == accountId).ExecuteDeleteAsync(cancellationToken);
 
     public Task SaveAsync(AccountState state, TimelineEntry? entry, CancellationToken cancellationToken) =>
         _writer.WriteAsync(new PendingWrite(state, entry), cancellationToken);

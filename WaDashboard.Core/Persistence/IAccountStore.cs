@@ -22,5 +22,11 @@ public interface IAccountStore
     Task<IReadOnlyList<TimelineEntry>> GetTimelineAsync(string accountId, int take, CancellationToken cancellationToken);
 }
 
+/// <summary>A row a feature keeps for one account: deleting the account deletes it too.</summary>
+public interface IAccountOwnedRecord
+{
+    string AccountId { get; }
+}
+
 public sealed class DuplicatePhoneException(string phone)
     : Exception($"An account with the phone number {phone} already exists. Each number can be added once.");

@@ -1,4 +1,5 @@
 using System.Data.Common;
+using System.Runtime.CompilerServices;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.EntityFrameworkCore.Infrastructure;
 using Microsoft.EntityFrameworkCore.Metadata;
@@ -15,27 +16,57 @@ namespace WaDashboard.Core.Persistence;
 internal sealed class RowStatements<T> : IDisposable
     where T : class
 {
+    /// <summary>
+    /// What a statement is made of, worked out from the model once per model and kind (UPDATE or INSERT), not once per
+    /// batch: the writer opens a statement for every batch, and building the text and bindings each time was a tenth of
+    /// its allocations (measured with dotnet-trace on the pipeline benchmark).
+    /// </summary>
+    private sealed record Shape(string Sql, IReadOnlyList<Binding> Bindings);
+
+    private sealed record Binding(string Name, RelationalTypeMapping Mapping, bool Nullable, IClrPropertyGetter Getter, Func<object?, object?> ToProvider);
+
+    private static readonly ConditionalWeakTable<IModel, Shape> Updates = [];
+    private static readonly ConditionalWeakTable<IModel, Shape> Inserts = [];
+
     private readonly DbCommand _command;
-    private readonly List<(DbParameter Parameter, IPropertyBase Property, Func<object?, object?> ToProvider)> _bindings = [];
+    private readonly List<(DbParameter Parameter, Binding Binding)> _parameters = [];
 
     private RowStatements(DbContext db, DbTransaction transaction, bool update)
     {
-        var entity = db.Model.FindEntityType(typeof(T)) ?? throw new InvalidOperationException($"{typeof(T).Name} is not in the model.");
+        var shape = (update ? Updates : Inserts).GetValue(db.Model, model => Build(db, model, update));
+        _command = transaction.Connection!.CreateCommand();
+        _command.Transaction = transaction;
+        _command.CommandText = shape.Sql;
+        foreach (var binding in shape.Bindings)
+        {
+            var parameter = binding.Mapping.CreateParameter(_command, binding.Name, null, binding.Nullable);
+            _command.Parameters.Add(parameter);
+            _parameters.Add((parameter, binding));
+        }
+
+        // SQLite and PostgreSQL keep the prepared statement for the batch. SqlClient would insist on an explicit size for
+        // every variable-length parameter; its parameterized command is cached by the server as it is.
+        if (!db.Database.IsSqlServer())
+        {
+            _command.Prepare();
+        }
+    }
+
+    private static Shape Build(DbContext db, IModel model, bool update)
+    {
+        var entity = model.FindEntityType(typeof(T)) ?? throw new InvalidOperationException($"{typeof(T).Name} is not in the model.");
         var table = StoreObjectIdentifier.Table(entity.GetTableName()!, entity.GetSchema());
         var sql = db.GetService<ISqlGenerationHelper>();
         var key = entity.FindPrimaryKey()!.Properties;
-        var connection = transaction.Connection!;
-        _command = connection.CreateCommand();
-        _command.Transaction = transaction;
+        var bindings = new List<Binding>();
 
         string Bind(IProperty property)
         {
-            var name = "p" + _bindings.Count;
+            var name = "p" + bindings.Count;
             var mapping = (RelationalTypeMapping)property.GetRelationalTypeMapping();
-            var parameter = mapping.CreateParameter(_command, sql.GenerateParameterName(name), null, property.IsNullable);
-            _command.Parameters.Add(parameter);
             var converter = mapping.Converter;
-            _bindings.Add((parameter, property, converter is null ? v => v : v => v is null ? null : converter.ConvertToProvider(v)));
+            bindings.Add(new Binding(sql.GenerateParameterName(name), mapping, property.IsNullable, property.GetGetter(),
+                converter is null ? v => v : v => v is null ? null : converter.ConvertToProvider(v)));
             return sql.GenerateParameterNamePlaceholder(name);
         }
 
@@ -46,21 +77,12 @@ internal sealed class RowStatements<T> : IDisposable
         {
             var set = entity.GetProperties().Where(p => !p.IsPrimaryKey()).Select(p => $"{Column(p)} = {Bind(p)}").ToList();
             var where = key.Select(p => $"{Column(p)} = {Bind(p)}").ToList();
-            _command.CommandText = $"UPDATE {tableName} SET {string.Join(", ", set)} WHERE {string.Join(" AND ", where)}";
-        }
-        else
-        {
-            var columns = entity.GetProperties().Where(p => p.ValueGenerated == ValueGenerated.Never).ToList();
-            var values = columns.Select(Bind).ToList();
-            _command.CommandText = $"INSERT INTO {tableName} ({string.Join(", ", columns.Select(Column))}) VALUES ({string.Join(", ", values)})";
+            return new Shape($"UPDATE {tableName} SET {string.Join(", ", set)} WHERE {string.Join(" AND ", where)}", bindings);
         }
 
-        // SQLite and PostgreSQL keep the prepared statement for the batch. SqlClient would insist on an explicit size for
-        // every variable-length parameter; its parameterized command is cached by the server as it is.
-        if (!db.Database.IsSqlServer())
-        {
-            _command.Prepare();
-        }
+        var columns = entity.GetProperties().Where(p => p.ValueGenerated == ValueGenerated.Never).ToList();
+        var values = columns.Select(Bind).ToList();
+        return new Shape($"INSERT INTO {tableName} ({string.Join(", ", columns.Select(Column))}) VALUES ({string.Join(", ", values)})", bindings);
     }
 
     /// <summary>UPDATE ... WHERE key: every column but the key.</summary>
@@ -72,9 +94,9 @@ internal sealed class RowStatements<T> : IDisposable
     /// <summary>Runs the statement for one row; returns the rows affected (0 for an update of a row that is gone).</summary>
     public async Task<int> ExecuteAsync(T row, CancellationToken cancellationToken)
     {
-        foreach (var (parameter, property, toProvider) in _bindings)
+        foreach (var (parameter, binding) in _parameters)
         {
-            parameter.Value = toProvider(property.GetGetter().GetClrValue(row)) ?? DBNull.Value;
+            parameter.Value = binding.ToProvider(binding.Getter.GetClrValue(row)) ?? DBNull.Value;
         }
 
         return await _command.ExecuteNonQueryAsync(cancellationToken);

@@ -1,3 +1,5 @@
+using WaDashboard.Core.Accounts;
+
 namespace WaDashboard.Core.Reconnect;
 
 /// <summary>

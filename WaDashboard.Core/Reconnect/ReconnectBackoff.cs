@@ -1,3 +1,5 @@
+using WaDashboard.Core.Accounts;
+
 namespace WaDashboard.Core.Reconnect;
 
 /// <summary>Full-jitter exponential backoff: delay = sample · min(cap, base · 2^attempt). Pure.</summary>

@@ -31,7 +31,7 @@ public sealed record SupervisorServices(
 /// a timer and an engine event can never race. Each input goes through <see cref="SessionTransitions.Apply"/>;
 /// the new state is committed, then published, then the effects run.
 /// </summary>
-public sealed class AccountSupervisor
+public sealed partial class AccountSupervisor
 {
     /// <param name="Trace">The trace of whoever sent the input (a request, a click, a webhook), continued by the loop.</param>
     private sealed record Envelope(SupervisorInput Input, TaskCompletionSource<CommandResult>? Reply, ActivityContext Trace = default);
@@ -164,62 +164,6 @@ public sealed class AccountSupervisor
         }
     }
 
-    /// <summary>Waits for a connect slot, then hands it to the loop as an input. Never blocks the loop.</summary>
-    private async Task WaitForSlotAsync(long token, CancellationToken cancellationToken)
-    {
-        await _services.Gate.AcquireAsync(cancellationToken);
-        Volatile.Write(ref _slotGrantedNotTaken, 1);
-        if (!await TryWriteAsync(new Envelope(new ConnectSlotGranted(token), null), CancellationToken.None)
-            && Interlocked.Exchange(ref _slotGrantedNotTaken, 0) == 1)
-        {
-            _services.Gate.Release();
-        }
-    }
-
-    private async Task<SupervisorInput?> OnSlotGrantedAsync(CancellationToken stopping)
-    {
-        if (Interlocked.Exchange(ref _slotGrantedNotTaken, 0) == 0)
-        {
-            return null;
-        }
-
-        _holdsConnectSlot = true;
-        var start = _pendingStart;
-        _pendingStart = null;
-        if (start is not null && _state.Status == AccountStatus.Starting && start.StartToken == _state.StartToken)
-        {
-            return await IssueStartAsync(start, stopping);
-        }
-
-        return null;
-    }
-
-    /// <summary>
-    /// Starts the engine session. A restore-only start checks the folder first (smart initialize): a corrupt session is
-    /// not handed to the engine; the check's result comes back as the input to process next.
-    /// </summary>
-    private async Task<SupervisorInput?> IssueStartAsync(StartEngine start, CancellationToken stopping)
-    {
-        var s = _services;
-        var id = _state.Id;
-        if (start.Link == LinkMode.None && !s.Engine.IsRemote(id))
-        {
-            var check = s.Repairs.Check(id, start.Generation, deep: false);
-            if (check.Corrupt)
-            {
-                s.Logger.LogWarning("Session of {AccountId} generation {Generation} is corrupt; not starting it: {Detail}", id, start.Generation, check.Detail);
-                return new SessionFolderChecked(FolderCheckPurpose.BeforeStart, start.StartToken, true, check.LoginPresent, check.Detail);
-            }
-        }
-
-        var folder = s.Folders.GenerationFolder(id, start.Generation);
-        await s.Engine.StartSessionAsync(new SessionStartRequest(id, start.Generation, folder, start.Link, _state.Phone.Digits), stopping);
-        var issuedAt = s.Time.GetUtcNow();
-        LastStart = (issuedAt, start.StartToken);
-        s.Deadlines.Schedule(id, DeadlineKind.StartTimeout, issuedAt + s.Reconnect.StartTimeout, start.StartToken);
-        return null;
-    }
-
     private async Task<CommandResult?> ProcessAsync(SupervisorInput input, CancellationToken stopping, int depth)
     {
         if (input is ConnectSlotGranted)
@@ -314,86 +258,6 @@ public sealed class AccountSupervisor
         return result;
     }
 
-    /// <summary>Carries out one effect; returns what should answer the command (a repair's outcome) and an input to process next, if any.</summary>
-    private async Task<(CommandResult? Result, SupervisorInput? FollowUp)> ExecuteAsync(SessionEffect effect, DateTimeOffset now, CancellationToken stopping)
-    {
-        var s = _services;
-        var id = _state.Id;
-        using var activity = WaDashboardActivities.StartChild("effect " + effect.GetType().Name, id);
-        switch (effect)
-        {
-            case StartEngine start:
-                if (_holdsConnectSlot || s.Gate.TryAcquire())
-                {
-                    _holdsConnectSlot = true;
-                    return (null, await IssueStartAsync(start, stopping));
-                }
-                else
-                {
-                    // Queue behind the fleet-wide cap; the latest start wins if several pile up.
-                    var waiting = _pendingStart is not null;
-                    _pendingStart = start;
-                    if (!waiting)
-                    {
-                        _slotWaitCancel ??= CancellationTokenSource.CreateLinkedTokenSource(stopping);
-                        _slotWait = WaitForSlotAsync(start.StartToken, _slotWaitCancel.Token);
-                    }
-                }
-
-                return (null, null);
-            case StopEngine:
-                await s.Engine.StopSessionAsync(id, stopping);
-                break;
-            case RemoveSessionFromWorker remove:
-                try
-                {
-                    await s.Workers.RemoveSessionAsync(remove.WorkerId, id, stopping);
-                }
-                catch (Exception ex) when (ex is not OperationCanceledException)
-                {
-                    // The move stands; the old server keeps a session nobody uses until someone removes it there.
-                    s.Logger.LogWarning(ex, "Could not remove the session of {AccountId} from {WorkerId}", id, remove.WorkerId);
-                    var message = $"Moved away from {remove.WorkerId}, but its old session there could not be removed ({ex.Message}). Remove it on that server (Gateways page) once it answers.";
-                    s.Events.Publish(new AlertRaised(id, _state.Name, message, now));
-                }
-
-                break;
-            case LogoutEngine:
-                await s.Engine.LogoutSessionAsync(id, stopping);
-                break;
-            case DeleteGenerationFolder delete:
-                s.Folders.DeleteGeneration(id, delete.Generation);
-                break;
-            case ScheduleDeadline deadline:
-                s.Deadlines.Schedule(id, deadline.Kind, deadline.At, deadline.Token);
-                break;
-            case RaiseAlert alert:
-                s.Logger.LogWarning("Alert for {AccountId} ({Phone}): {Alert}", id, _state.Phone.Masked, alert.Message);
-                s.Events.Publish(new AlertRaised(id, _state.Name, alert.Message, now));
-                break;
-            case QuarantineSessionFolder quarantine:
-                var moved = s.Repairs.QuarantineGeneration(id, quarantine.Generation, quarantine.Reason);
-                if (!moved.Done)
-                {
-                    s.Logger.LogError("Could not quarantine generation {Generation} of {AccountId}: {Message}", quarantine.Generation, id, moved.Message);
-                }
-
-                s.Events.Publish(new SessionStorageChanged(id));
-                break;
-            case RepairSessionFolder repair:
-                var outcome = s.Repairs.Run(id, repair.Generation, repair.Repair);
-                s.Events.Publish(new SessionStorageChanged(id));
-                return (new CommandResult(outcome.Done ? CommandOutcome.Done : CommandOutcome.Refused, outcome.Message) { BytesFreed = outcome.BytesFreed }, null);
-            case CheckSessionFolder check when s.Engine.IsRemote(id):
-                return (null, new SessionFolderChecked(check.Purpose, check.Token, false, true, $"The session is kept on {_state.WorkerId}, not in a local folder."));
-            case CheckSessionFolder check:
-                var found = s.Repairs.Check(id, check.Generation, deep: true);
-                return (null, new SessionFolderChecked(check.Purpose, check.Token, found.Corrupt, found.LoginPresent, found.Detail));
-        }
-
-        return (null, null);
-    }
-
     private static string InputName(SupervisorInput input) =>
         input is EngineEventInput engineEvent ? "engine event " + engineEvent.Event.GetType().Name : input.GetType().Name;
 
@@ -426,13 +290,12 @@ public sealed class AccountSupervisor
     {
         if (observed is not null)
         {
-            _services.Logger.LogInformation("[{Phone}] {AccountId} {From} -> {To} - Reason: {Reason} ({RawCode} {RawText}); {Note}",
-                next.Phone.Masked, next.Id, previous.Status, next.Status, observed.Reason, observed.RawCode, observed.RawText, next.Note);
+            TransitionLog.Disconnected(_services.Logger, next.Phone.Masked, next.Id, previous.Status, next.Status,
+                observed.Reason, observed.RawCode, observed.RawText, next.Note);
         }
         else
         {
-            _services.Logger.LogInformation("[{Phone}] {AccountId} {From} -> {To}; {Note}",
-                next.Phone.Masked, next.Id, previous.Status, next.Status, next.Note);
+            TransitionLog.Changed(_services.Logger, next.Phone.Masked, next.Id, previous.Status, next.Status, next.Note);
         }
     }
 }

@@ -17,6 +17,9 @@ public sealed record AlertRaised(string AccountId, string AccountName, string Me
 /// <summary>Someone dismissed alerts; pages showing them re-render.</summary>
 public sealed record AlertsDismissed : FleetEvent;
 
+/// <summary>Something in the session folders changed (a repair, a quarantine, a cleanup step); null means the whole root.</summary>
+public sealed record SessionStorageChanged(string? AccountId) : FleetEvent;
+
 /// <summary>
 /// The in-process hub components subscribe to. Handlers must be quick (a component marks itself dirty and
 /// schedules a render); a throwing handler is logged and does not affect the others.

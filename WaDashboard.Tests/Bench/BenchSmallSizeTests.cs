@@ -169,7 +169,7 @@ public sealed class BenchSmallSizeTests : IDisposable
 #else
         const string configuration = "Release";
 #endif
-        var output = Path.Combine(AppProcess.RepositoryRoot(), "WaDashboard.Bench", "bin", configuration, "net10.0");
+        var output = Path.Combine(RepositoryLayout.Root(), "WaDashboard.Bench", "bin", configuration, "net10.0");
         return (File.Exists(Path.Combine(output, "WaDashboard.Bench")) ? Path.Combine(output, "WaDashboard.Bench") : null)
                ?? throw new InvalidOperationException($"The bench is not built under {output}; build the test project.");
     }

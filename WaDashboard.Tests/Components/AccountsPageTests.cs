@@ -13,8 +13,6 @@ using WaDashboard.Core.Sessions;
 using WaDashboard.Tests.Support;
 using WaDashboard.Web.Components.Pages.Accounts;
 
-using WaDashboard.Web.Localization;
-
 namespace WaDashboard.Tests.Components;
 
 /// <summary>
@@ -23,57 +21,31 @@ namespace WaDashboard.Tests.Components;
 /// defaults, and bUnit's own handler makes the virtualized grid render every row. The page is rendered under the popover
 /// and dialog providers, as the layout does.
 /// </summary>
-public sealed class AccountsPageTests : IAsyncLifetime
+public sealed class AccountsPageTests() : CorePageTest("wadash-bunit")
 {
-    private static readonly TimeSpan RenderPatience = TimeSpan.FromSeconds(10);
-
-    private readonly TempDirectory _data = new("wadash-bunit");
-    private readonly BunitContext _context = new();
-    private CoreHarness _core = null!;
-
-    public async Task InitializeAsync()
+    protected override void SetUp(IServiceCollection services)
     {
-        _core = await CoreHarness.StartAsync(_data.Path);
-        _context.JSInterop.Mode = JSRuntimeMode.Loose;
-        _context.Services.AddMudServices();
-        _context.Services.AddWaDashboardLocalization();
-        _context.Services.AddSingleton(_core.Fleet);
-        _context.Services.AddSingleton(_core.Events);
-        _context.Services.AddSingleton<TimeProvider>(_core.Time);
-        _context.Services.AddSingleton(_core.Simulator);
-        _context.Services.AddSingleton(_core.Alerts);
-        _context.Services.AddSingleton(_core.Services.GetRequiredService<WaDashboard.Core.Audit.AuditLog>());
-        _context.Services.AddScoped<WaDashboard.Web.Security.OperatorActions>();
-        var authorization = _context.AddAuthorization();
-        authorization.SetAuthorized("operator@example.test");
-        authorization.SetRoles(WaDashboard.Web.Security.Roles.Operator);
-        authorization.SetPolicies(WaDashboard.Web.Security.Policies.Operate);
-        _context.Services.AddSingleton(_core.Outbox);
-    }
-
-    public async Task DisposeAsync()
-    {
-        await _context.DisposeComponentsAsync();
-        await _context.DisposeAsync();
-        await _core.DisposeAsync();
-        SqliteConnection.ClearAllPools();
-        _data.Dispose();
+        services.AddSingleton(Core.Fleet);
+        services.AddSingleton(Core.Simulator);
+        services.AddSingleton(Core.Alerts);
+        services.AddSingleton(Core.Outbox);
+        SignInAsOperator();
     }
 
     [Fact]
     public async Task Each_account_gets_a_row_with_its_state_badge_and_the_reason_in_plain_language()
     {
-        var fresh = await _core.Fleet.AddAsync("Never linked", "+972506000001", CancellationToken.None);
-        var connected = await _core.AddConnectedAsync("+972506000002", "Reception");
-        var dropped = await _core.AddConnectedAsync("+972506000003", "Dropped");
-        var loggedOut = await _core.AddConnectedAsync("+972506000004", "Unlinked");
-        var banned = await _core.AddConnectedAsync("+972506000005", "Banned one");
-        Assert.Null(_core.Simulator.InjectFault(dropped.Id, new SimulatorFault(SimulatorFaultKind.Drop, Code: "408")));
-        Assert.Null(_core.Simulator.InjectFault(loggedOut.Id, new SimulatorFault(SimulatorFaultKind.Logout)));
-        Assert.Null(_core.Simulator.InjectFault(banned.Id, new SimulatorFault(SimulatorFaultKind.Ban, Until: _core.Time.GetUtcNow().AddHours(2))));
-        await _core.WaitForAsync(dropped.Id, s => s.Status == AccountStatus.Reconnecting, "Reconnecting after the 408 drop");
-        await _core.WaitForAsync(loggedOut.Id, s => s.Status == AccountStatus.LoggedOut, "LoggedOut");
-        await _core.WaitForAsync(banned.Id, s => s.Status == AccountStatus.Banned, "Banned");
+        var fresh = await Core.Fleet.AddAsync("Never linked", "+972506000001", CancellationToken.None);
+        var connected = await Core.AddConnectedAsync("+972506000002", "Reception");
+        var dropped = await Core.AddConnectedAsync("+972506000003", "Dropped");
+        var loggedOut = await Core.AddConnectedAsync("+972506000004", "Unlinked");
+        var banned = await Core.AddConnectedAsync("+972506000005", "Banned one");
+        Assert.Null(Core.Simulator.InjectFault(dropped.Id, new SimulatorFault(SimulatorFaultKind.Drop, Code: "408")));
+        Assert.Null(Core.Simulator.InjectFault(loggedOut.Id, new SimulatorFault(SimulatorFaultKind.Logout)));
+        Assert.Null(Core.Simulator.InjectFault(banned.Id, new SimulatorFault(SimulatorFaultKind.Ban, Until: Core.Time.GetUtcNow().AddHours(2))));
+        await Core.WaitForAsync(dropped.Id, s => s.Status == AccountStatus.Reconnecting, "Reconnecting after the 408 drop");
+        await Core.WaitForAsync(loggedOut.Id, s => s.Status == AccountStatus.LoggedOut, "LoggedOut");
+        await Core.WaitForAsync(banned.Id, s => s.Status == AccountStatus.Banned, "Banned");
 
         var cut = RenderPage();
 
@@ -101,17 +73,17 @@ public sealed class AccountsPageTests : IAsyncLifetime
     [Fact]
     public async Task The_badge_follows_the_account_through_link_scan_connect_and_logout_without_a_rerender_from_the_test()
     {
-        var account = await _core.Fleet.AddAsync("Front desk", "+972506000011", CancellationToken.None);
+        var account = await Core.Fleet.AddAsync("Front desk", "+972506000011", CancellationToken.None);
         var cut = RenderPage();
         AssertRow(cut, account.Id, "New", "Not linked", "never been linked", "Link it");
 
-        await _core.Fleet.SendAsync(account.Id, new LinkCommand(LinkMode.Qr), CancellationToken.None);
-        await _core.AdvanceUntilAsync(account.Id, s => s.Status == AccountStatus.AwaitingQrScan, "a QR code");
+        await Core.Fleet.SendAsync(account.Id, new LinkCommand(LinkMode.Qr), CancellationToken.None);
+        await Core.AdvanceUntilAsync(account.Id, s => s.Status == AccountStatus.AwaitingQrScan, "a QR code");
         cut.WaitForAssertion(() => AssertRow(cut, account.Id, "AwaitingQrScan", "Waiting for QR scan", "QR code 1 of 6 is on screen.",
             "Link a device, then scan the code."), RenderPatience);
 
-        Assert.Null(_core.Simulator.Scan(account.Id));
-        await _core.AdvanceUntilAsync(account.Id, s => s.Status == AccountStatus.Connected, "Connected");
+        Assert.Null(Core.Simulator.Scan(account.Id));
+        await Core.AdvanceUntilAsync(account.Id, s => s.Status == AccountStatus.Connected, "Connected");
         cut.WaitForAssertion(() =>
         {
             AssertRow(cut, account.Id, "Connected", "Connected", "Linked as Simulated phone.", "Nothing to do.");
@@ -119,8 +91,8 @@ public sealed class AccountsPageTests : IAsyncLifetime
             Assert.Equal("0", Summary(cut, "needs-you"));
         }, RenderPatience);
 
-        Assert.Null(_core.Simulator.InjectFault(account.Id, new SimulatorFault(SimulatorFaultKind.Logout)));
-        await _core.WaitForAsync(account.Id, s => s.Status == AccountStatus.LoggedOut, "LoggedOut");
+        Assert.Null(Core.Simulator.InjectFault(account.Id, new SimulatorFault(SimulatorFaultKind.Logout)));
+        await Core.WaitForAsync(account.Id, s => s.Status == AccountStatus.LoggedOut, "LoggedOut");
         cut.WaitForAssertion(() =>
         {
             AssertRow(cut, account.Id, "LoggedOut", "Logged out", "Logged out: The session was logged out", "Needs you: click Reconnect");
@@ -132,8 +104,8 @@ public sealed class AccountsPageTests : IAsyncLifetime
     [Fact]
     public async Task A_change_to_an_account_the_grid_does_not_show_updates_the_summary_alone_and_a_shown_one_re_renders_the_grid()
     {
-        var shown = await _core.AddConnectedAsync("+972506000031", "Front desk");
-        var hidden = await _core.AddConnectedAsync("+972506000032", "Back office");
+        var shown = await Core.AddConnectedAsync("+972506000031", "Front desk");
+        var hidden = await Core.AddConnectedAsync("+972506000032", "Back office");
         var cut = RenderPage();
         cut.Find("#account-filter").Input("Front");
         cut.WaitForAssertion(() => Assert.Equal([shown.Id], cut.FindAll("#accounts-grid .wa-row").Select(r => r.GetAttribute("data-account-id"))),
@@ -141,11 +113,11 @@ public sealed class AccountsPageTests : IAsyncLifetime
         var grid = cut.FindComponent<MudDataGrid<AccountState>>();
         var gridRenders = grid.RenderCount;
 
-        Assert.Null(_core.Simulator.InjectFault(hidden.Id, new SimulatorFault(SimulatorFaultKind.Drop)));
+        Assert.Null(Core.Simulator.InjectFault(hidden.Id, new SimulatorFault(SimulatorFaultKind.Drop)));
         cut.WaitForAssertion(() => Assert.Equal("1", Summary(cut, "reconnecting")), RenderPatience);
         Assert.Equal(gridRenders, grid.RenderCount);
 
-        Assert.Null(_core.Simulator.InjectFault(shown.Id, new SimulatorFault(SimulatorFaultKind.Drop)));
+        Assert.Null(Core.Simulator.InjectFault(shown.Id, new SimulatorFault(SimulatorFaultKind.Drop)));
         cut.WaitForAssertion(() =>
         {
             AssertRow(cut, shown.Id, "Reconnecting", "Reconnecting", "Connection lost", "Automatic attempt 1 in");
@@ -159,7 +131,7 @@ public sealed class AccountsPageTests : IAsyncLifetime
         var cut = RenderPage();
         Assert.NotNull(cut.Find("#no-accounts"));
 
-        var added = await _core.Fleet.AddAsync("Added by a script", "+972506000021", CancellationToken.None);
+        var added = await Core.Fleet.AddAsync("Added by a script", "+972506000021", CancellationToken.None);
         cut.WaitForAssertion(() =>
         {
             Assert.Empty(cut.FindAll("#no-accounts"));
@@ -167,10 +139,10 @@ public sealed class AccountsPageTests : IAsyncLifetime
             Assert.Equal("1", Summary(cut, "total"));
         }, RenderPatience);
 
-        var other = await _core.Fleet.AddAsync("Second", "+972506000022", CancellationToken.None);
+        var other = await Core.Fleet.AddAsync("Second", "+972506000022", CancellationToken.None);
         cut.WaitForAssertion(() => Assert.Equal(2, cut.FindAll("#accounts-grid .wa-row").Count), RenderPatience);
 
-        Assert.True(await _core.Fleet.DeleteAsync(added.Id, CancellationToken.None));
+        Assert.True(await Core.Fleet.DeleteAsync(added.Id, CancellationToken.None));
         cut.WaitForAssertion(() =>
         {
             Assert.Empty(cut.FindAll($".wa-row[data-account-id='{added.Id}']"));
@@ -195,8 +167,8 @@ public sealed class AccountsPageTests : IAsyncLifetime
     [Fact]
     public async Task Searching_by_phone_digits_keeps_only_the_matching_rows()
     {
-        var clinic = await _core.Fleet.AddAsync("Clinic", "+972506000031", CancellationToken.None);
-        var shop = await _core.Fleet.AddAsync("Shop", "+972506000032", CancellationToken.None);
+        var clinic = await Core.Fleet.AddAsync("Clinic", "+972506000031", CancellationToken.None);
+        var shop = await Core.Fleet.AddAsync("Shop", "+972506000032", CancellationToken.None);
         var cut = RenderPage();
         Assert.Equal(2, cut.FindAll("#accounts-grid .wa-row").Count);
 
@@ -217,22 +189,22 @@ public sealed class AccountsPageTests : IAsyncLifetime
         // The core's background services subscribe once they run, which may be just after the harness started.
         var before = await SettledSubscriberCountAsync();
         var cut = RenderPage();
-        Assert.Equal(before + 1, _core.Events.SubscriberCount);
+        Assert.Equal(before + 1, Core.Events.SubscriberCount);
 
-        await _context.DisposeComponentsAsync();
+        await Context.DisposeComponentsAsync();
 
-        Assert.Equal(before, _core.Events.SubscriberCount);
+        Assert.Equal(before, Core.Events.SubscriberCount);
         Assert.True(cut.IsDisposed);
     }
 
     [Fact]
     public async Task An_alert_appears_on_the_page_when_an_account_is_logged_out_and_dismissing_clears_it()
     {
-        var account = await _core.AddConnectedAsync("+972506000031", "Front desk");
+        var account = await Core.AddConnectedAsync("+972506000031", "Front desk");
         var cut = RenderPage();
         Assert.Empty(cut.FindAll("#alerts"));
 
-        Assert.Null(_core.Simulator.InjectFault(account.Id, new SimulatorFault(SimulatorFaultKind.Logout)));
+        Assert.Null(Core.Simulator.InjectFault(account.Id, new SimulatorFault(SimulatorFaultKind.Logout)));
 
         cut.WaitForAssertion(() =>
         {
@@ -243,19 +215,19 @@ public sealed class AccountsPageTests : IAsyncLifetime
 
         cut.Find("#dismiss-alerts").Click();
         cut.WaitForAssertion(() => Assert.Empty(cut.FindAll("#alerts")), RenderPatience);
-        Assert.Empty(_core.Alerts.Recent);
+        Assert.Empty(Core.Alerts.Recent);
     }
 
     [Fact]
     public async Task Each_row_offers_the_one_button_that_fixes_it_and_relink_opens_the_account_with_a_fresh_qr()
     {
-        var fresh = await _core.Fleet.AddAsync("Never linked", "+972506000041", CancellationToken.None);
-        var connected = await _core.AddConnectedAsync("+972506000042", "Fine");
-        var stopped = await _core.AddConnectedAsync("+972506000043", "Stopped");
-        await _core.Fleet.SendAsync(stopped.Id, new StopCommand(), CancellationToken.None);
-        var loggedOut = await _core.AddConnectedAsync("+972506000044", "Unlinked");
-        _core.Simulator.InjectFault(loggedOut.Id, new SimulatorFault(SimulatorFaultKind.Logout));
-        await _core.WaitForAsync(loggedOut.Id, s => s.Status == AccountStatus.LoggedOut, "LoggedOut");
+        var fresh = await Core.Fleet.AddAsync("Never linked", "+972506000041", CancellationToken.None);
+        var connected = await Core.AddConnectedAsync("+972506000042", "Fine");
+        var stopped = await Core.AddConnectedAsync("+972506000043", "Stopped");
+        await Core.Fleet.SendAsync(stopped.Id, new StopCommand(), CancellationToken.None);
+        var loggedOut = await Core.AddConnectedAsync("+972506000044", "Unlinked");
+        Core.Simulator.InjectFault(loggedOut.Id, new SimulatorFault(SimulatorFaultKind.Logout));
+        await Core.WaitForAsync(loggedOut.Id, s => s.Status == AccountStatus.LoggedOut, "LoggedOut");
 
         var cut = RenderPage();
         cut.WaitForAssertion(() =>
@@ -268,24 +240,24 @@ public sealed class AccountsPageTests : IAsyncLifetime
 
         await cut.InvokeAsync(() => Row(cut, loggedOut.Id).QuerySelector("button.wa-fix")!.Click());
 
-        var navigation = _context.Services.GetRequiredService<Microsoft.AspNetCore.Components.NavigationManager>();
+        var navigation = Context.Services.GetRequiredService<Microsoft.AspNetCore.Components.NavigationManager>();
         cut.WaitForAssertion(() => Assert.EndsWith($"accounts/{loggedOut.Id}", navigation.Uri), RenderPatience);
-        var relinking = await _core.AdvanceUntilAsync(loggedOut.Id, a => a.Qr is not null, "a fresh QR after Relink");
+        var relinking = await Core.AdvanceUntilAsync(loggedOut.Id, a => a.Qr is not null, "a fresh QR after Relink");
         Assert.Equal(loggedOut.Generation + 1, relinking.Generation);
 
         await cut.InvokeAsync(() => Row(cut, stopped.Id).QuerySelector("button.wa-fix")!.Click());
-        await _core.AdvanceUntilAsync(stopped.Id, a => a.IsConnected, "the stopped account back without a QR");
-        Assert.Equal(stopped.Generation, _core.Fleet.Get(stopped.Id)!.Generation);
+        await Core.AdvanceUntilAsync(stopped.Id, a => a.IsConnected, "the stopped account back without a QR");
+        Assert.Equal(stopped.Generation, Core.Fleet.Get(stopped.Id)!.Generation);
     }
 
     [Fact]
     public async Task Bulk_reconnect_acts_on_the_selected_rows_and_reports_each_outcome()
     {
-        var connected = await _core.AddConnectedAsync("+972506000051", "Fine");
-        var stopped = await _core.AddConnectedAsync("+972506000052", "Stopped");
-        var untouched = await _core.AddConnectedAsync("+972506000053", "Not selected");
-        await _core.Fleet.SendAsync(stopped.Id, new StopCommand(), CancellationToken.None);
-        await _core.Fleet.SendAsync(untouched.Id, new StopCommand(), CancellationToken.None);
+        var connected = await Core.AddConnectedAsync("+972506000051", "Fine");
+        var stopped = await Core.AddConnectedAsync("+972506000052", "Stopped");
+        var untouched = await Core.AddConnectedAsync("+972506000053", "Not selected");
+        await Core.Fleet.SendAsync(stopped.Id, new StopCommand(), CancellationToken.None);
+        await Core.Fleet.SendAsync(untouched.Id, new StopCommand(), CancellationToken.None);
 
         var cut = RenderPage();
         Assert.True(cut.Find("#bulk-reconnect").HasAttribute("disabled"));
@@ -301,17 +273,17 @@ public sealed class AccountsPageTests : IAsyncLifetime
             Assert.Contains("1 started", message);
             Assert.Contains("1 already connected", message);
         }, RenderPatience);
-        await _core.AdvanceUntilAsync(stopped.Id, a => a.IsConnected, "the selected stopped account reconnected");
-        Assert.Equal(AccountStatus.Stopped, _core.Fleet.Get(untouched.Id)!.Status);
+        await Core.AdvanceUntilAsync(stopped.Id, a => a.IsConnected, "the selected stopped account reconnected");
+        Assert.Equal(AccountStatus.Stopped, Core.Fleet.Get(untouched.Id)!.Status);
     }
 
     [Fact]
     public async Task The_queue_column_shows_how_many_messages_wait_per_account_and_links_to_them()
     {
-        var idle = await _core.Fleet.AddAsync("Never linked", "+972506000061", CancellationToken.None);
-        var quiet = await _core.Fleet.AddAsync("Nothing to send", "+972506000062", CancellationToken.None);
-        var first = await _core.Outbox.EnqueueAsync(new Core.Messaging.OutboxRequest(idle.Id, "+972500000001", "one", null, null), CancellationToken.None);
-        await _core.Outbox.EnqueueAsync(new Core.Messaging.OutboxRequest(idle.Id, "+972500000001", "two", null, null), CancellationToken.None);
+        var idle = await Core.Fleet.AddAsync("Never linked", "+972506000061", CancellationToken.None);
+        var quiet = await Core.Fleet.AddAsync("Nothing to send", "+972506000062", CancellationToken.None);
+        var first = await Core.Outbox.EnqueueAsync(new WaDashboard.Core.Messaging.OutboxRequest(idle.Id, "+972500000001", "one", null, null), CancellationToken.None);
+        await Core.Outbox.EnqueueAsync(new WaDashboard.Core.Messaging.OutboxRequest(idle.Id, "+972500000001", "two", null, null), CancellationToken.None);
 
         var cut = RenderPage();
 
@@ -320,8 +292,8 @@ public sealed class AccountsPageTests : IAsyncLifetime
         Assert.Equal($"outbox?account={idle.Id}", queue.GetAttribute("href"));
         Assert.Equal("0", Row(cut, quiet.Id).QuerySelector(".wa-queue")!.GetAttribute("data-queued"));
 
-        Assert.True((await _core.Outbox.CancelAsync(first.Message.Id, CancellationToken.None)).Done);
-        _core.Time.Advance(TimeSpan.FromSeconds(1));
+        Assert.True((await Core.Outbox.CancelAsync(first.Message.Id, CancellationToken.None)).Done);
+        Core.Time.Advance(TimeSpan.FromSeconds(1));
         cut.WaitForAssertion(() => Assert.Equal("1", Row(cut, idle.Id).QuerySelector(".wa-queue")!.GetAttribute("data-queued")), RenderPatience);
     }
 
@@ -338,7 +310,7 @@ public sealed class AccountsPageTests : IAsyncLifetime
         cut.WaitForAssertion(() => Assert.Contains("does not start with '+' and a country code", cut.Find("#account-phone-error").TextContent), RenderPatience);
 
         cut.Find("#add-account-form").Submit();
-        Assert.Empty(_core.Fleet.Accounts);
+        Assert.Empty(Core.Fleet.Accounts);
         Assert.Equal("0501234567", cut.Find("#account-phone").GetAttribute("value"));
         Assert.Empty(cut.FindAll("#account-name-error"));
 
@@ -346,8 +318,8 @@ public sealed class AccountsPageTests : IAsyncLifetime
         cut.WaitForAssertion(() => Assert.Empty(cut.FindAll("#account-phone-error")), RenderPatience);
         cut.Find("#add-account-form").Submit();
 
-        var navigation = _context.Services.GetRequiredService<NavigationManager>();
-        var added = Assert.Single(_core.Fleet.Accounts);
+        var navigation = Context.Services.GetRequiredService<NavigationManager>();
+        var added = Assert.Single(Core.Fleet.Accounts);
         Assert.Equal(("Clinic reception", "+972501234567"), (added.Name, added.Phone.Value));
         cut.WaitForAssertion(() => Assert.EndsWith($"accounts/{added.Id}", navigation.Uri), RenderPatience);
         cut.WaitForAssertion(() => Assert.Empty(cut.FindAll("#add-account-form")), RenderPatience);
@@ -355,11 +327,11 @@ public sealed class AccountsPageTests : IAsyncLifetime
 
     private async Task<int> SettledSubscriberCountAsync()
     {
-        var count = _core.Events.SubscriberCount;
+        var count = Core.Events.SubscriberCount;
         for (var stable = 0; stable < 6;)
         {
             await Task.Delay(50);
-            var now = _core.Events.SubscriberCount;
+            var now = Core.Events.SubscriberCount;
             stable = now == count ? stable + 1 : 0;
             count = now;
         }
@@ -372,7 +344,7 @@ public sealed class AccountsPageTests : IAsyncLifetime
 
     /// <summary>The providers and the page; dialogs render in the dialog provider, outside the page's own markup.</summary>
     private IRenderedComponent<IComponent> RenderHost() =>
-        _context.Render(builder =>
+        Context.Render(builder =>
         {
             builder.OpenComponent<MudPopoverProvider>(0);
             builder.CloseComponent();

@@ -8,44 +8,20 @@ using WaDashboard.Core.Health;
 using WaDashboard.Tests.Support;
 using WaDashboard.Web.Components.Pages.Health;
 
-using WaDashboard.Web.Localization;
-
 namespace WaDashboard.Tests.Components;
 
 /// <summary>The Health page rendered by bUnit over the real Core (fleet, timeline in SQLite, storage diagnosis) under a fake clock.</summary>
-public sealed class HealthPageTests : IAsyncLifetime
+public sealed class HealthPageTests() : CorePageTest("wadash-bunit-health")
 {
-    private static readonly TimeSpan RenderPatience = TimeSpan.FromSeconds(10);
-    private readonly TempDirectory _data = new("wadash-bunit-health");
-    private readonly BunitContext _context = new();
-    private CoreHarness _core = null!;
-
-    public async Task InitializeAsync()
-    {
-        _core = await CoreHarness.StartAsync(_data.Path);
-        _context.JSInterop.Mode = JSRuntimeMode.Loose;
-        _context.Services.AddMudServices();
-        _context.Services.AddWaDashboardLocalization();
-        _context.Services.AddSingleton(_core.Events);
-        _context.Services.AddSingleton<TimeProvider>(_core.Time);
-        _context.Services.AddSingleton(_core.Services.GetRequiredService<FleetHealthReport>());
-    }
-
-    public async Task DisposeAsync()
-    {
-        await _context.DisposeComponentsAsync();
-        await _context.DisposeAsync();
-        await _core.DisposeAsync();
-        SqliteConnection.ClearAllPools();
-        _data.Dispose();
-    }
+    protected override void SetUp(IServiceCollection services) =>
+        services.AddSingleton(Core.Services.GetRequiredService<FleetHealthReport>());
 
     [Fact]
     public async Task Without_disconnects_the_disconnects_chart_says_so_instead_of_drawing_an_empty_box()
     {
-        var account = await _core.AddConnectedAsync("+972509500001", "Steady");
+        var account = await Core.AddConnectedAsync("+972509500001", "Steady");
 
-        var cut = _context.Render<HealthPage>();
+        var cut = Context.Render<HealthPage>();
 
         cut.WaitForAssertion(() => Assert.NotNull(cut.Find($"#scores tr[data-account-id='{account.Id}']")), RenderPatience);
         var disconnects = cut.Find("#chart-disconnects");
@@ -61,11 +37,11 @@ public sealed class HealthPageTests : IAsyncLifetime
     [Fact]
     public async Task With_a_disconnect_the_chart_is_drawn_with_a_bar_per_hour_and_its_reason_in_the_legend()
     {
-        var account = await _core.AddConnectedAsync("+972509500002", "Flaky");
-        Assert.Null(_core.Simulator.InjectFault(account.Id, new SimulatorFault(SimulatorFaultKind.Drop, "428")));
-        await _core.WaitForAsync(account.Id, s => s.Status != AccountStatus.Connected, "the drop");
+        var account = await Core.AddConnectedAsync("+972509500002", "Flaky");
+        Assert.Null(Core.Simulator.InjectFault(account.Id, new SimulatorFault(SimulatorFaultKind.Drop, "428")));
+        await Core.WaitForAsync(account.Id, s => s.Status != AccountStatus.Connected, "the drop");
 
-        var cut = _context.Render<HealthPage>();
+        var cut = Context.Render<HealthPage>();
 
         cut.WaitForAssertion(() => Assert.Equal("false", cut.Find("#chart-disconnects").GetAttribute("data-empty")), RenderPatience);
         Assert.Empty(cut.FindAll("#disconnects-empty"));
@@ -77,7 +53,7 @@ public sealed class HealthPageTests : IAsyncLifetime
     [Fact]
     public void With_no_accounts_every_chart_says_there_is_nothing_yet()
     {
-        var cut = _context.Render<HealthPage>();
+        var cut = Context.Render<HealthPage>();
 
         cut.WaitForAssertion(() => Assert.Contains("No accounts yet", cut.Find("#states-empty").TextContent), RenderPatience);
         Assert.Contains("No accounts yet", cut.Find("#disconnects-empty").TextContent);

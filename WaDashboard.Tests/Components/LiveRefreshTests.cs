@@ -35,7 +35,7 @@ public sealed class LiveRefreshTests
             }
 
             return Task.CompletedTask;
-        }, new FakeTimeProvider(), minInterval: interval);
+        }, new FakeTimeProvider(TestClock.Start), minInterval: interval);
 
         events.Publish(new AccountChanged(Account));
         await WaitForAsync(() => Count(renders) == 1, "the first render");
@@ -61,7 +61,7 @@ public sealed class LiveRefreshTests
         {
             Interlocked.Increment(ref renders);
             return Task.CompletedTask;
-        }, new FakeTimeProvider());
+        }, new FakeTimeProvider(TestClock.Start));
 
         for (var i = 0; i < 3; i++)
         {

@@ -11,73 +11,49 @@ using WaDashboard.Core.Sessions;
 using WaDashboard.Tests.Support;
 using WaDashboard.Web.Components.Pages.Outbox;
 
-using WaDashboard.Web.Localization;
-
 namespace WaDashboard.Tests.Components;
 
 /// <summary>The Outbox page rendered by bUnit over the real Core (outbox, dispatcher, simulator, SQLite) under a fake clock.</summary>
-public sealed class OutboxPageTests : IAsyncLifetime
+public sealed class OutboxPageTests() : CorePageTest("wadash-bunit-outbox")
 {
-    private static readonly TimeSpan RenderPatience = TimeSpan.FromSeconds(10);
-    private readonly TempDirectory _data = new("wadash-bunit-outbox");
-    private readonly BunitContext _context = new();
-    private CoreHarness _core = null!;
     private IRenderedComponent<MudPopoverProvider> _popovers = null!;
 
-    public async Task InitializeAsync()
+    protected override IDictionary<string, string?> CoreSettings => new Dictionary<string, string?>
     {
-        _core = await CoreHarness.StartAsync(_data.Path, settings: new Dictionary<string, string?>
-        {
-            ["Messaging:MinSpacing"] = "00:00:01",
-            ["Messaging:MaxSpacing"] = "00:00:01",
-            ["Messaging:RampDelay"] = "00:00:00",
-            ["Messaging:RampDuration"] = "00:00:00",
-            ["Messaging:MaxAttempts"] = "1",
-            ["Messaging:DispatchTick"] = "00:00:00.100",
-        });
-        _context.JSInterop.Mode = JSRuntimeMode.Loose;
-        _context.Services.AddMudServices();
-        _context.Services.AddWaDashboardLocalization();
-        _context.Services.AddSingleton(_core.Fleet);
-        _context.Services.AddSingleton(_core.Events);
-        _context.Services.AddSingleton<TimeProvider>(_core.Time);
-        _context.Services.AddSingleton(_core.Outbox);
-        _context.Services.AddSingleton(_core.Services.GetRequiredService<WaDashboard.Core.Audit.AuditLog>());
-        _context.Services.AddScoped<WaDashboard.Web.Security.OperatorActions>();
-        var authorization = _context.AddAuthorization();
-        authorization.SetAuthorized("operator@example.test");
-        authorization.SetRoles(WaDashboard.Web.Security.Roles.Operator);
-        authorization.SetPolicies(WaDashboard.Web.Security.Policies.Operate);
-        _popovers = _context.Render<MudPopoverProvider>(); // as the layout does: where MudSelect's options open
-    }
+        ["Messaging:MinSpacing"] = "00:00:01",
+        ["Messaging:MaxSpacing"] = "00:00:01",
+        ["Messaging:RampDelay"] = "00:00:00",
+        ["Messaging:RampDuration"] = "00:00:00",
+        ["Messaging:MaxAttempts"] = "1",
+        ["Messaging:DispatchTick"] = "00:00:00.100",
+    };
 
-    public async Task DisposeAsync()
+    protected override void SetUp(IServiceCollection services)
     {
-        await _context.DisposeComponentsAsync();
-        await _context.DisposeAsync();
-        await _core.DisposeAsync();
-        SqliteConnection.ClearAllPools();
-        _data.Dispose();
+        services.AddSingleton(Core.Fleet);
+        services.AddSingleton(Core.Outbox);
+        SignInAsOperator();
+        _popovers = Context.Render<MudPopoverProvider>(); // as the layout does: where MudSelect's options open
     }
 
     private Task<EnqueueResult> EnqueueAsync(AccountState account, string text, string to = "+972500000001") =>
-        _core.Outbox.EnqueueAsync(new OutboxRequest(account.Id, to, text, null, null), CancellationToken.None);
+        Core.Outbox.EnqueueAsync(new OutboxRequest(account.Id, to, text, null, null), CancellationToken.None);
 
     private Task UntilAsync(long id, OutboxStatus status) =>
-        _core.AdvanceOutboxUntilAsync(async () => (await _core.MessageAsync(id)).Status == status, $"message {id} {status}",
+        Core.AdvanceOutboxUntilAsync(async () => (await Core.MessageAsync(id)).Status == status, $"message {id} {status}",
             TimeSpan.FromMilliseconds(500), TimeSpan.FromMinutes(2));
 
     /// <summary>One message in each state a person sees: sent, waiting, failed, unknown.</summary>
     private async Task<(long Sent, long Waiting, long Failed, long Unknown, AccountState Connected, AccountState Idle)> ScenarioAsync()
     {
-        var connected = await _core.AddConnectedAsync("+972506100001", "Reception");
-        var idle = await _core.Fleet.AddAsync("Never linked", "+972506100002", CancellationToken.None);
+        var connected = await Core.AddConnectedAsync("+972506100001", "Reception");
+        var idle = await Core.Fleet.AddAsync("Never linked", "+972506100002", CancellationToken.None);
         var sent = (await EnqueueAsync(connected, "Delivered fine")).Message.Id;
         await UntilAsync(sent, OutboxStatus.Sent);
-        Assert.Null(_core.Simulator.InjectFault(connected.Id, new SimulatorFault(SimulatorFaultKind.RejectSends)));
+        Assert.Null(Core.Simulator.InjectFault(connected.Id, new SimulatorFault(SimulatorFaultKind.RejectSends)));
         var failed = (await EnqueueAsync(connected, "Refused by the server", "+972500000002")).Message.Id;
         await UntilAsync(failed, OutboxStatus.Failed);
-        Assert.Null(_core.Simulator.InjectFault(connected.Id, new SimulatorFault(SimulatorFaultKind.SendTimeout)));
+        Assert.Null(Core.Simulator.InjectFault(connected.Id, new SimulatorFault(SimulatorFaultKind.SendTimeout)));
         var unknown = (await EnqueueAsync(connected, "Confirmation lost", "+972500000003")).Message.Id;
         await UntilAsync(unknown, OutboxStatus.Unknown);
         var waiting = (await EnqueueAsync(idle, "Held until linked")).Message.Id;
@@ -89,7 +65,7 @@ public sealed class OutboxPageTests : IAsyncLifetime
     {
         var s = await ScenarioAsync();
 
-        var cut = _context.Render<OutboxPage>();
+        var cut = Context.Render<OutboxPage>();
 
         cut.WaitForAssertion(() => Assert.Equal(4, cut.FindAll("#outbox-grid tr[data-message-id]").Count), RenderPatience);
         AssertRow(cut, s.Sent, "Sent", "Sent", "as 3EB0", actions: []);
@@ -106,7 +82,7 @@ public sealed class OutboxPageTests : IAsyncLifetime
     public async Task Send_again_on_an_unknown_message_queues_it_and_the_row_turns_Sent_by_itself()
     {
         var s = await ScenarioAsync();
-        var cut = _context.Render<OutboxPage>();
+        var cut = Context.Render<OutboxPage>();
         cut.WaitForAssertion(() => Assert.NotNull(Row(cut, s.Unknown)), RenderPatience);
 
         Row(cut, s.Unknown).QuerySelector("button.wa-send-again")!.Click();
@@ -117,16 +93,16 @@ public sealed class OutboxPageTests : IAsyncLifetime
             Assert.Equal("Pending", Row(cut, s.Unknown).GetAttribute("data-status"));
         }, RenderPatience);
         await UntilAsync(s.Unknown, OutboxStatus.Sent);
-        _core.Time.Advance(TimeSpan.FromSeconds(1)); // the page reloads on its once-a-second tick
+        Core.Time.Advance(TimeSpan.FromSeconds(1)); // the page reloads on its once-a-second tick
         cut.WaitForAssertion(() => Assert.Equal("Sent", Row(cut, s.Unknown).GetAttribute("data-status")), RenderPatience);
-        Assert.Equal(2, _core.Simulator.ReceivedMessages(s.Connected.Id).Count(m => m.Text == "Confirmation lost"));
+        Assert.Equal(2, Core.Simulator.ReceivedMessages(s.Connected.Id).Count(m => m.Text == "Confirmation lost"));
     }
 
     [Fact]
     public async Task It_arrived_marks_an_unknown_message_sent_and_cancel_stops_a_waiting_one_without_sending_anything()
     {
         var s = await ScenarioAsync();
-        var cut = _context.Render<OutboxPage>();
+        var cut = Context.Render<OutboxPage>();
         cut.WaitForAssertion(() => Assert.NotNull(Row(cut, s.Unknown)), RenderPatience);
 
         Row(cut, s.Unknown).QuerySelector("button.wa-mark-sent")!.Click();
@@ -134,16 +110,16 @@ public sealed class OutboxPageTests : IAsyncLifetime
         Row(cut, s.Waiting).QuerySelector("button.wa-cancel")!.Click();
         cut.WaitForAssertion(() => Assert.Equal("Cancelled", Row(cut, s.Waiting).GetAttribute("data-status")), RenderPatience);
 
-        Assert.Equal(0, _core.Outbox.QueueDepth(s.Idle.Id));
-        Assert.Single(_core.Simulator.ReceivedMessages(s.Connected.Id), m => m.Text == "Confirmation lost");
-        Assert.Equal(OutboxStatus.Sent, (await _core.MessageAsync(s.Unknown)).Status);
+        Assert.Equal(0, Core.Outbox.QueueDepth(s.Idle.Id));
+        Assert.Single(Core.Simulator.ReceivedMessages(s.Connected.Id), m => m.Text == "Confirmation lost");
+        Assert.Equal(OutboxStatus.Sent, (await Core.MessageAsync(s.Unknown)).Status);
     }
 
     [Fact]
     public async Task Filtering_by_needs_you_and_by_account_keeps_only_the_matching_rows()
     {
         var s = await ScenarioAsync();
-        var cut = _context.Render<OutboxPage>();
+        var cut = Context.Render<OutboxPage>();
         cut.WaitForAssertion(() => Assert.Equal(4, cut.FindAll("#outbox-grid tr[data-message-id]").Count), RenderPatience);
 
         Choose(cut, "#outbox-status-filter", "Needs you");
@@ -161,14 +137,14 @@ public sealed class OutboxPageTests : IAsyncLifetime
     [Fact]
     public async Task More_than_a_page_of_messages_is_paged_by_50_newest_first()
     {
-        var idle = await _core.Fleet.AddAsync("Never linked", "+972506100003", CancellationToken.None);
+        var idle = await Core.Fleet.AddAsync("Never linked", "+972506100003", CancellationToken.None);
         var ids = new List<long>();
         for (var i = 0; i < OutboxPage.PageSize + 10; i++)
         {
             ids.Add((await EnqueueAsync(idle, $"Reminder {i}")).Message.Id);
         }
 
-        var cut = _context.Render<OutboxPage>();
+        var cut = Context.Render<OutboxPage>();
 
         cut.WaitForAssertion(() => Assert.Equal(ids.AsEnumerable().Reverse().Take(OutboxPage.PageSize), RowIds(cut)), RenderPatience);
         cut.FindAll("#outbox-pages button").Single(b => b.TextContent.Trim() == "2").Click();
@@ -178,7 +154,7 @@ public sealed class OutboxPageTests : IAsyncLifetime
     [Fact]
     public void With_no_messages_the_page_says_how_to_send_one()
     {
-        var cut = _context.Render<OutboxPage>();
+        var cut = Context.Render<OutboxPage>();
 
         Assert.Contains("Send test message", cut.Find("#outbox-empty").TextContent);
         Assert.Empty(cut.FindAll("#outbox-grid"));

@@ -117,8 +117,8 @@ public sealed class CleanupCrashTests : IDisposable
 
     private async Task<Run> RunCleanupAsync(int killAfterProgressLines, TimeSpan? killAfter, bool dryRun = false, TimeSpan extraDelay = default)
     {
-        var repository = AppProcess.RepositoryRoot();
-        var start = new ProcessStartInfo(AppProcess.AppExecutable(repository))
+        var repository = RepositoryLayout.Root();
+        var start = new ProcessStartInfo(RepositoryLayout.WebExecutable())
         {
             UseShellExecute = false,
             RedirectStandardOutput = true,

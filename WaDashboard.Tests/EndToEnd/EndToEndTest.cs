@@ -34,7 +34,7 @@ public abstract class EndToEndTest : IAsyncLifetime
 
     public async Task InitializeAsync()
     {
-        _app = await AppProcess.StartAsync(AppSettings);
+        _app = await AppProcess.StartAsync(new AppProcessOptions { Settings = AppSettings });
         _browser = await BrowserSession.StartAsync();
         if (SignInFirst)
         {
@@ -46,19 +46,8 @@ public abstract class EndToEndTest : IAsyncLifetime
     protected virtual bool SignInFirst => true;
 
     /// <summary>Follows the one-time setup link from the app's console: creates the first admin and signs the browser in.</summary>
-    protected async Task<IPage> CreateFirstAdminAsync(string email = AdminEmail, string password = AdminPassword)
-    {
-        var link = App.SetupLink() ?? throw new InvalidOperationException("The app printed no setup link.");
-        var page = await Browser.Context.NewPageAsync();
-        await page.GotoAsync(link.ToString());
-        await page.FillAsync("#setup-email", email);
-        await page.FillAsync("#setup-password", password);
-        await page.FillAsync("#setup-confirm", password);
-        await page.ClickAsync("#setup-submit");
-        await Expect(page.Locator("#current-user")).ToHaveTextAsync(email);
-        await page.CloseAsync();
-        return page;
-    }
+    protected Task CreateFirstAdminAsync(string email = AdminEmail, string password = AdminPassword) =>
+        Browser.SignInAsFirstAdminAsync(App, email, password);
 
     /// <summary>Runs the steps of a test; when one fails, the failure carries what the app printed.</summary>
     protected async Task RunAsync(Func<Task> steps)

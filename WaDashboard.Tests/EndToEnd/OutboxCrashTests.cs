@@ -44,7 +44,7 @@ public abstract class OutboxCrashTests(ITestOutputHelper output, DatabaseProvide
     private AppProcess App => _app!;
 
     public async Task InitializeAsync() =>
-        _app = await AppProcess.StartAsync(Settings.Concat(_database.Environment).ToDictionary(s => s.Key, s => s.Value));
+        _app = await AppProcess.StartAsync(new AppProcessOptions { Settings = Settings.Concat(_database.Environment).ToDictionary(s => s.Key, s => s.Value) });
 
     public async Task DisposeAsync()
     {

@@ -71,7 +71,7 @@ public sealed class SignInTests : EndToEndTest
     [Fact]
     public Task A_viewer_sees_the_accounts_but_no_action_and_no_admin_page() => RunAsync(async () =>
     {
-        var admin = await CreateFirstAdminAsync();
+        await CreateFirstAdminAsync();
         var account = await App.Api.AddAccountAsync("Look only", "+972508200001");
         var users = await Browser.OpenAsync(UrlOf("/admin/users"), "#add-user");
         await users.FillAsync("#new-user-email", "viewer@example.test");

@@ -13,7 +13,7 @@ public sealed class FleetSnapshotTests : IDisposable
     [Fact]
     public async Task Readers_share_one_ordered_snapshot_until_a_change_and_a_page_told_of_the_change_reads_it()
     {
-        var time = new FakeTimeProvider();
+        var time = new FakeTimeProvider(TestClock.Start);
         string first, second, third;
         await using (var core = await CoreHarness.StartAsync(_dir.Path, time))
         {

@@ -200,7 +200,7 @@ public abstract class OutboxTests(DatabaseProvider provider) : IDisposable
     [Fact]
     public async Task Messages_survive_a_restart_and_one_left_Sending_by_a_crash_becomes_Unknown_and_is_never_sent_without_a_person()
     {
-        var time = new FakeTimeProvider();
+        var time = new FakeTimeProvider(TestClock.Start);
         AccountState account;
         long interrupted, waiting;
         await using (var first = await StartAsync(time))
@@ -214,7 +214,7 @@ public abstract class OutboxTests(DatabaseProvider provider) : IDisposable
         // What a process killed in the middle of a send leaves behind: the row committed as Sending.
         await using (var db = _database.CreateContext(_dir.Path))
         {
-            Assert.Equal(1, await db.OutboxMessages.Where(m => m.Id == interrupted).ExecuteUpdateAsync(set => set.SetProperty(m => m.Status, "Sending")));
+            Assert.Equal(1, await db.Set<OutboxMessageRecord>().Where(m => m.Id == interrupted).ExecuteUpdateAsync(set => set.SetProperty(m => m.Status, "Sending")));
         }
 
         SqliteConnection.ClearAllPools();
@@ -239,7 +239,7 @@ public abstract class OutboxTests(DatabaseProvider provider) : IDisposable
     [Fact]
     public async Task The_per_recipient_limit_still_counts_sends_made_before_a_restart()
     {
-        var time = new FakeTimeProvider();
+        var time = new FakeTimeProvider(TestClock.Start);
         AccountState account;
         var settings = new Dictionary<string, string?> { ["Messaging:PerRecipientLimit"] = "2" };
         await using (var first = await StartAsync(time, settings))

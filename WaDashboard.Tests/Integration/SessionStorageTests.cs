@@ -5,6 +5,7 @@ using WaDashboard.Core.Diagnostics;
 using WaDashboard.Core.Engines.Simulator;
 using WaDashboard.Core.Sessions;
 using WaDashboard.Core.Storage;
+using WaDashboard.Core.StorageJobs;
 using WaDashboard.Tests.Support;
 
 namespace WaDashboard.Tests.Integration;
@@ -99,7 +100,7 @@ public sealed class SessionStorageTests : IDisposable
     public async Task A_session_corrupted_while_the_dashboard_was_down_is_quarantined_at_start_and_waits_for_a_person_never_silently()
     {
         string id;
-        var time = new FakeTimeProvider();
+        var time = new FakeTimeProvider(TestClock.Start);
         await using (var first = await CoreHarness.StartAsync(_dir.Path, time))
         {
             id = (await first.AddConnectedAsync("+972501234567")).Id;

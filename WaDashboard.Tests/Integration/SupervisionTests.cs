@@ -17,7 +17,7 @@ public sealed class SupervisionTests : IDisposable
     public async Task Accounts_and_their_timeline_survive_a_host_restart_and_a_linked_session_comes_back_without_a_qr()
     {
         string id;
-        var time = new FakeTimeProvider();
+        var time = new FakeTimeProvider(TestClock.Start);
         await using (var first = await CoreHarness.StartAsync(_dir.Path, time))
         {
             var connected = await first.AddConnectedAsync("+972501234567", "Clinic");

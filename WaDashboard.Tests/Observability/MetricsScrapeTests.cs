@@ -110,7 +110,7 @@ public sealed class MetricsScrapeTests(ScrapedFleet fleet) : IClassFixture<Scrap
         var scraped = Scrape.Select(s => s.Name).ToHashSet(StringComparer.Ordinal);
         foreach (var file in new[] { "alert-rules.yml", "grafana-dashboard.json" })
         {
-            var text = File.ReadAllText(Path.Combine(AppProcess.RepositoryRoot(), "deploy", "observability", file));
+            var text = File.ReadAllText(Path.Combine(RepositoryLayout.Root(), "deploy", "observability", file));
             var used = PrometheusText.MetricNames(text);
             Assert.True(used.Count >= 10, $"{file} uses only {used.Count} metrics");
             Assert.Empty(used.Where(name => !scraped.Contains(name)).Select(name => $"{file}: {name}"));

@@ -43,29 +43,32 @@ public sealed class ScrapedFleet : IAsyncLifetime
 
     public async Task InitializeAsync()
     {
-        _app = await AppProcess.StartAsync(new Dictionary<string, string>
+        _app = await AppProcess.StartAsync(new AppProcessOptions
         {
-            ["Simulator__StartDelay"] = "00:00:00.050",
-            ["Reconnect__BaseDelay"] = "00:00:00.500",
-            ["Reconnect__LoopMaxDisconnects"] = "3",
-            ["Supervision__DeadlineTick"] = "00:00:00.050",
-            ["Messaging__MinSpacing"] = "00:00:00",
-            ["Messaging__MaxSpacing"] = "00:00:00",
-            ["Messaging__RampDelay"] = "00:00:00",
-            ["Messaging__RampDuration"] = "00:00:00",
-            ["Messaging__DispatchTick"] = "00:00:00.050",
-            ["Observability__MetricsKey"] = MetricsKey,
-            ["Observability__SampleInterval"] = "00:00:01",
-            ["Security__ApiKeys__viewer__Key"] = ViewerKey,
-            ["Security__ApiKeys__viewer__Role"] = "Viewer",
-            ["Security__ApiKeys__operator__Key"] = OperatorKey,
-            ["Security__ApiKeys__operator__Role"] = "Operator",
-            ["Security__Webhooks__Secret"] = Secret("webhooks"),
-            // A gateway server that never answers (nothing listens on the discard port): its readiness check and gauge say so.
-            ["Gateways__Servers__0__Id"] = "waha-down",
-            ["Gateways__Servers__0__Url"] = "http://127.0.0.1:9",
-            ["Gateways__Servers__0__ApiKey"] = Secret("waha"),
-            ["Gateways__Servers__0__Capacity"] = "10",
+            Settings = new Dictionary<string, string>
+            {
+                ["Simulator__StartDelay"] = "00:00:00.050",
+                ["Reconnect__BaseDelay"] = "00:00:00.500",
+                ["Reconnect__LoopMaxDisconnects"] = "3",
+                ["Supervision__DeadlineTick"] = "00:00:00.050",
+                ["Messaging__MinSpacing"] = "00:00:00",
+                ["Messaging__MaxSpacing"] = "00:00:00",
+                ["Messaging__RampDelay"] = "00:00:00",
+                ["Messaging__RampDuration"] = "00:00:00",
+                ["Messaging__DispatchTick"] = "00:00:00.050",
+                ["Observability__MetricsKey"] = MetricsKey,
+                ["Observability__SampleInterval"] = "00:00:01",
+                ["Security__ApiKeys__viewer__Key"] = ViewerKey,
+                ["Security__ApiKeys__viewer__Role"] = "Viewer",
+                ["Security__ApiKeys__operator__Key"] = OperatorKey,
+                ["Security__ApiKeys__operator__Role"] = "Operator",
+                ["Security__Webhooks__Secret"] = Secret("webhooks"),
+                // A gateway server that never answers (nothing listens on the discard port): its readiness check and gauge say so.
+                ["Gateways__Servers__0__Id"] = "waha-down",
+                ["Gateways__Servers__0__Url"] = "http://127.0.0.1:9",
+                ["Gateways__Servers__0__ApiKey"] = Secret("waha"),
+                ["Gateways__Servers__0__Capacity"] = "10",
+            },
         });
         try
         {

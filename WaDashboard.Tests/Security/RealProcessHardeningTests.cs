@@ -62,7 +62,7 @@ public sealed partial class RealProcessHardeningTests
     [Fact]
     public async Task Run_as_the_readme_says_bad_input_gets_a_problem_naming_the_field_and_no_stack_or_header_while_assets_still_serve()
     {
-        var launch = JsonDocument.Parse(await File.ReadAllTextAsync(Path.Combine(AppProcess.RepositoryRoot(), "WaDashboard.Web", "Properties", "launchSettings.json")));
+        var launch = JsonDocument.Parse(await File.ReadAllTextAsync(Path.Combine(RepositoryLayout.Root(), "WaDashboard.Web", "Properties", "launchSettings.json")));
         var first = launch.RootElement.GetProperty("profiles").EnumerateObject().First();
         Assert.NotEqual("Development", first.Value.GetProperty("environmentVariables").GetProperty("ASPNETCORE_ENVIRONMENT").GetString());
 
@@ -139,7 +139,7 @@ public sealed partial class RealProcessHardeningTests
     [Fact]
     public async Task A_database_that_cannot_be_written_makes_health_fail_and_writes_answer_503_until_it_can_again()
     {
-        await using var app = await AppProcess.StartAsync(new Dictionary<string, string> { ["Persistence__HealthProbeInterval"] = "00:00:00.500" });
+        await using var app = await AppProcess.StartAsync(new AppProcessOptions { Settings = new Dictionary<string, string> { ["Persistence__HealthProbeInterval"] = "00:00:00.500" } });
         using var http = new HttpClient { BaseAddress = app.BaseUrl };
         http.DefaultRequestHeaders.Add("X-Api-Key", app.ApiKey);
         (await http.PostAsJsonAsync("/api/accounts", new { name = "Before", phone = "+972503360001" })).EnsureSuccessStatusCode();
@@ -175,15 +175,18 @@ public sealed partial class RealProcessHardeningTests
     {
         var secret = Convert.ToHexString(System.Security.Cryptography.RandomNumberGenerator.GetBytes(24));
         // A configured gateway server (never reached here): webhooks are received for configured servers only.
-        await using var app = await AppProcess.StartAsync(new Dictionary<string, string>
+        await using var app = await AppProcess.StartAsync(new AppProcessOptions
         {
-            ["Security__Webhooks__Secret"] = secret,
-            ["Gateways__Servers__0__Id"] = "waha-1",
-            ["Gateways__Servers__0__Url"] = "http://127.0.0.1:9",
-            ["Gateways__Servers__0__ApiKey"] = Convert.ToHexString(System.Security.Cryptography.RandomNumberGenerator.GetBytes(16)),
-            ["Gateways__Servers__0__Capacity"] = "5",
-            ["Gateways__Servers__0__WebhookSecret"] = secret,
-            ["Gateways__ReconcileInterval"] = "00:10:00",
+            Settings = new Dictionary<string, string>
+            {
+                ["Security__Webhooks__Secret"] = secret,
+                ["Gateways__Servers__0__Id"] = "waha-1",
+                ["Gateways__Servers__0__Url"] = "http://127.0.0.1:9",
+                ["Gateways__Servers__0__ApiKey"] = Convert.ToHexString(System.Security.Cryptography.RandomNumberGenerator.GetBytes(16)),
+                ["Gateways__Servers__0__Capacity"] = "5",
+                ["Gateways__Servers__0__WebhookSecret"] = secret,
+                ["Gateways__ReconcileInterval"] = "00:10:00",
+            },
         });
         var body = Encoding.UTF8.GetBytes(JsonSerializer.Serialize(new { id = "evt_" + Guid.NewGuid().ToString("N"), timestamp = DateTimeOffset.UtcNow.ToUnixTimeMilliseconds(), @event = "session.status" }));
         var signature = WebhookSignatureVerifier.Sign(body, secret);

@@ -11,7 +11,7 @@ public sealed class RealProcessSecurityTests
     [Fact]
     public async Task A_request_body_over_the_configured_limit_is_refused_before_anything_is_created()
     {
-        await using var app = await AppProcess.StartAsync(new Dictionary<string, string> { ["Security__MaxRequestBodyKb"] = "64" });
+        await using var app = await AppProcess.StartAsync(new AppProcessOptions { Settings = new Dictionary<string, string> { ["Security__MaxRequestBodyKb"] = "64" } });
         using var http = new HttpClient { BaseAddress = app.BaseUrl };
         http.DefaultRequestHeaders.Add("X-Api-Key", app.ApiKey);
         var padding = new string('x', 100 * 1024);
@@ -33,10 +33,13 @@ public sealed class RealProcessSecurityTests
     [InlineData("Security__Webhooks__Secret", "<your webhook secret here>", "looks like a placeholder")]
     public async Task The_app_refuses_to_start_with_an_empty_or_placeholder_secret(string setting, string value, string expected)
     {
-        var failure = await Assert.ThrowsAsync<InvalidOperationException>(() => AppProcess.StartAsync(new Dictionary<string, string>
+        var failure = await Assert.ThrowsAsync<InvalidOperationException>(() => AppProcess.StartAsync(new AppProcessOptions
         {
-            [setting] = value,
-            ["Security__ApiKeys__ci__Role"] = "Operator",
+            Settings = new Dictionary<string, string>
+            {
+                [setting] = value,
+                ["Security__ApiKeys__ci__Role"] = "Operator",
+            },
         }));
 
         Assert.Contains("exited", failure.Message);

@@ -14,7 +14,7 @@ public class FirstRunSetupTests
     [Fact]
     public void The_setup_link_works_once_and_expires()
     {
-        var time = new FakeTimeProvider();
+        var time = new FakeTimeProvider(TestClock.Start);
         var setup = new FirstRunSetup(time, Options.Create(new SecurityOptions { SetupLinkLifetime = TimeSpan.FromMinutes(30) }));
         var (token, expiresAt) = setup.Issue();
 
@@ -36,7 +36,7 @@ public class FirstRunSetupTests
 public class WebhookSignatureVerifierTests
 {
     private const string Secret = "9f2c7a1e5b3d8f604a1c2e3b4d5f6a7b";
-    private readonly FakeTimeProvider _time = new();
+    private readonly FakeTimeProvider _time = new(TestClock.Start);
 
     private WebhookSignatureVerifier Verifier(string secret = Secret, string algorithm = "sha512") =>
         new(Options.Create(new SecurityOptions { Webhooks = new WebhookOptions { Secret = secret, Algorithm = algorithm, Tolerance = TimeSpan.FromMinutes(5) } }), _time);

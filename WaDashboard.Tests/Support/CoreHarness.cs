@@ -1,8 +1,4 @@
-using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
-using Microsoft.Extensions.DependencyInjection.Extensions;
-using Microsoft.Extensions.Hosting;
-using Microsoft.Extensions.Logging;
 using WaDashboard.Core;
 using WaDashboard.Core.Accounts;
 using WaDashboard.Core.Engines.Simulator;
@@ -11,16 +7,16 @@ using WaDashboard.Core.Sessions;
 namespace WaDashboard.Tests.Support;
 
 /// <summary>
-/// The real Core (supervisors, simulator, SQLite file, hosted services) in a generic host on a temp folder,
-/// with a fake clock. Restartable on the same folder to test what survives a restart.
+/// The real Core (supervisors, simulator, SQLite file, hosted services) in a <see cref="CoreHost"/> on a temp folder,
+/// with a fake clock and short simulator delays. Restartable on the same folder to test what survives a restart.
 /// </summary>
 public sealed class CoreHarness : IAsyncDisposable
 {
     public static readonly TimeSpan Patience = TimeSpan.FromSeconds(15);
 
-    private readonly IHost _host;
+    private readonly CoreHost _host;
 
-    private CoreHarness(IHost host, string dataDirectory, FakeTimeProvider time)
+    private CoreHarness(CoreHost host, string dataDirectory, FakeTimeProvider time)
     {
         _host = host;
         DataDirectory = dataDirectory;
@@ -30,11 +26,11 @@ public sealed class CoreHarness : IAsyncDisposable
     public string DataDirectory { get; }
     public FakeTimeProvider Time { get; }
     public IServiceProvider Services => _host.Services;
-    public Fleet Fleet => Services.GetRequiredService<Fleet>();
+    public Fleet Fleet => _host.Fleet;
     public SimulatorEngine Simulator => Services.GetRequiredService<SimulatorEngine>();
-    public FleetEvents Events => Services.GetRequiredService<FleetEvents>();
-    public ConnectGate Gate => Services.GetRequiredService<ConnectGate>();
-    public Core.Reconnect.ConnectionMonitor Monitor => Services.GetRequiredService<Core.Reconnect.ConnectionMonitor>();
+    public FleetEvents Events => _host.Events;
+    public ConnectGate Gate => _host.Gate;
+    public Core.Monitoring.ConnectionMonitor Monitor => Services.GetRequiredService<Core.Monitoring.ConnectionMonitor>();
     public Core.Health.AlertCenter Alerts => Services.GetRequiredService<Core.Health.AlertCenter>();
     public Core.Messaging.Outbox Outbox => Services.GetRequiredService<Core.Messaging.Outbox>();
     public Core.Messaging.OutboxDispatcher Dispatcher => Services.GetRequiredService<Core.Messaging.OutboxDispatcher>();
@@ -42,11 +38,9 @@ public sealed class CoreHarness : IAsyncDisposable
 
     public static async Task<CoreHarness> StartAsync(string dataDirectory, FakeTimeProvider? time = null, IDictionary<string, string?>? settings = null)
     {
-        time ??= new FakeTimeProvider();
-        var builder = Host.CreateApplicationBuilder(new HostApplicationBuilderSettings { DisableDefaults = true });
+        time ??= new FakeTimeProvider(TestClock.Start);
         var config = new Dictionary<string, string?>
         {
-            ["Storage:DataDirectory"] = dataDirectory,
             ["Simulator:StartDelay"] = "00:00:00.100",
             ["Simulator:PreKeyFiles"] = "3",
             ["Supervision:DeadlineTick"] = "00:00:00.100",
@@ -56,12 +50,8 @@ public sealed class CoreHarness : IAsyncDisposable
             config[key] = value;
         }
 
-        builder.Configuration.AddInMemoryCollection(config);
-        builder.Logging.ClearProviders();
-        builder.Services.AddWaDashboardCore(builder.Configuration);
-        builder.Services.Replace(ServiceDescriptor.Singleton<TimeProvider>(time));
-        var host = builder.Build();
-        await host.StartAsync();
+        var host = CoreHost.Build(dataDirectory, config, time);
+        await host.StartAsync(CancellationToken.None);
         return new CoreHarness(host, dataDirectory, time);
     }
 
@@ -213,9 +203,5 @@ public sealed class CoreHarness : IAsyncDisposable
     public async Task<Core.Messaging.OutboxMessage> MessageAsync(long id) =>
         await Outbox.GetAsync(id, CancellationToken.None) ?? throw new InvalidOperationException($"Message {id} is not in the outbox.");
 
-    public async ValueTask DisposeAsync()
-    {
-        await _host.StopAsync();
-        _host.Dispose();
-    }
+    public ValueTask DisposeAsync() => _host.DisposeAsync();
 }

@@ -13,7 +13,7 @@ public sealed class StorageStack : IDisposable
 
     public StorageStack(SessionStorageOptions? options = null, FakeTimeProvider? time = null)
     {
-        Time = time ?? new FakeTimeProvider();
+        Time = time ?? new FakeTimeProvider(TestClock.Start);
         Options = options ?? new SessionStorageOptions();
         Folders = new SessionFolders(Microsoft.Extensions.Options.Options.Create(new StorageOptions { DataDirectory = _data.Path }), NullLogger<SessionFolders>.Instance);
         var storageOptions = Microsoft.Extensions.Options.Options.Create(Options);

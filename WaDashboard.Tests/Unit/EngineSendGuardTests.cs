@@ -43,7 +43,7 @@ public sealed class EngineSendGuardTests
     {
         var engine = new RecordingEngine();
         var connected = false;
-        var guard = new EngineSendGuard(engine, id => id == Account && connected, NullLogger<EngineSendGuard>.Instance);
+        var guard = new EngineSendGuard(engine, new StubEngineAccounts(connected: id => id == Account && connected), NullLogger<EngineSendGuard>.Instance);
 
         var refused = await guard.SendTextAsync(Account, "972500000001", "hello", CancellationToken.None);
 
@@ -64,7 +64,7 @@ public sealed class EngineSendGuardTests
     public async Task Everything_but_sending_passes_through_unchanged()
     {
         var engine = new RecordingEngine();
-        var guard = new EngineSendGuard(engine, _ => false, NullLogger<EngineSendGuard>.Instance);
+        var guard = new EngineSendGuard(engine, new StubEngineAccounts(), NullLogger<EngineSendGuard>.Instance);
 
         await guard.StopSessionAsync(Account, CancellationToken.None);
 

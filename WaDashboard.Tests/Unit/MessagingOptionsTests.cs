@@ -11,7 +11,7 @@ public sealed class MessagingOptionsTests
     [Fact]
     public void Appsettings_json_carries_exactly_the_defaults_of_every_messaging_setting()
     {
-        var file = Path.Combine(AppProcess.RepositoryRoot(), "WaDashboard.Web", "appsettings.json");
+        var file = Path.Combine(RepositoryLayout.Root(), "WaDashboard.Web", "appsettings.json");
         var section = new ConfigurationBuilder().AddJsonFile(file).Build().GetSection(MessagingOptions.Section);
         var documented = section.Get<MessagingOptions>()!;
         var defaults = new MessagingOptions();

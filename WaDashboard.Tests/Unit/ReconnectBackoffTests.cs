@@ -1,3 +1,4 @@
+using WaDashboard.Core.Accounts;
 using WaDashboard.Core.Reconnect;
 
 namespace WaDashboard.Tests.Unit;

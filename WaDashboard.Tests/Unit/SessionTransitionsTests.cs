@@ -8,24 +8,13 @@ namespace WaDashboard.Tests.Unit;
 /// <summary>The pure transition function, state × input, table-driven.</summary>
 public class SessionTransitionsTests
 {
-    private static readonly DateTimeOffset T0 = new(2026, 11, 22, 9, 0, 0, TimeSpan.Zero);
-    private static readonly ReconnectOptions Options = new();
+    private static readonly DateTimeOffset T0 = TransitionTable.T0;
+    private static readonly ReconnectOptions Options = TransitionTable.Options;
 
-    private static AccountState State(AccountStatus status, bool linked = false, int generation = 1) => new()
-    {
-        Id = "0123456789abcdef",
-        Name = "Clinic",
-        Phone = PhoneNumber.Parse("+972501234567"),
-        CreatedAt = T0.AddDays(-1),
-        StatusSince = T0.AddMinutes(-5),
-        Status = status,
-        SessionLinked = linked,
-        Generation = generation,
-        StartToken = 7,
-    };
+    private static AccountState State(AccountStatus status, bool linked = false, int generation = 1) => TransitionTable.Account(status, linked, generation);
 
     private static Transition Apply(AccountState state, SupervisorInput input, double jitter = 0.5, DateTimeOffset? now = null) =>
-        SessionTransitions.Apply(state, input, new TransitionContext(now ?? T0, Options, jitter));
+        TransitionTable.Apply(state, input, jitter, now);
 
     private static EngineEventInput Engine(EngineEvent e) => new(e);
 

@@ -9,7 +9,7 @@ namespace WaDashboard.Tests.Unit;
 public sealed class SimulatorEngineTests : IDisposable
 {
     private const string Account = "0123456789abcdef";
-    private readonly FakeTimeProvider _time = new();
+    private readonly TimerCountingTimeProvider _time = new();
     private readonly TempDirectory _dir = new("sim");
     private readonly SimulatorEngine _engine;
     private readonly SimulatorOptions _options = new();
@@ -65,7 +65,14 @@ public sealed class SimulatorEngineTests : IDisposable
         Assert.Equal(first.ExpiresAt + TimeSpan.FromSeconds(20), second.ExpiresAt);
         Assert.NotEqual(first.Value, second.Value);
 
-        _time.Advance(TimeSpan.FromSeconds(20 * 4));
+        // One step per ref: each ref arms the next from its timer's callback, and FakeTimeProvider moves the clock to the
+        // end of an Advance before it fires, so a chained timer due inside the same Advance would wait for the next one
+        // (dotnet/extensions#5722).
+        for (var i = 0; i < 4; i++)
+        {
+            _time.Advance(TimeSpan.FromSeconds(20));
+        }
+
         Assert.Equal([3, 4, 5, 6], Drain().OfType<QrIssued>().Select(q => q.Index));
 
         _time.Advance(TimeSpan.FromSeconds(19));

@@ -13,24 +13,12 @@ namespace WaDashboard.Tests.Unit;
 /// </summary>
 public class StorageTransitionsTests
 {
-    private static readonly DateTimeOffset T0 = new(2026, 11, 22, 9, 0, 0, TimeSpan.Zero);
-    private static readonly ReconnectOptions Options = new();
+    private static readonly DateTimeOffset T0 = TransitionTable.T0;
+    private static readonly ReconnectOptions Options = TransitionTable.Options;
 
-    private static AccountState State(AccountStatus status, bool linked = true, int generation = 2) => new()
-    {
-        Id = "0123456789abcdef",
-        Name = "Clinic",
-        Phone = PhoneNumber.Parse("+972501234567"),
-        CreatedAt = T0.AddDays(-1),
-        StatusSince = T0.AddMinutes(-5),
-        Status = status,
-        SessionLinked = linked,
-        Generation = generation,
-        StartToken = 7,
-    };
+    private static AccountState State(AccountStatus status, bool linked = true, int generation = 2) => TransitionTable.Account(status, linked, generation);
 
-    private static Transition Apply(AccountState state, SupervisorInput input) =>
-        SessionTransitions.Apply(state, input, new TransitionContext(T0, Options, 0.5));
+    private static Transition Apply(AccountState state, SupervisorInput input) => TransitionTable.Apply(state, input);
 
     public static TheoryData<AccountStatus, bool, bool, bool> ClearTable() => new()
     {

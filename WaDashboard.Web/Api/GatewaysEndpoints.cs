@@ -1,5 +1,6 @@
 using System.Text.Json.Serialization;
 using WaDashboard.Core.Engines.Gateways;
+using WaDashboard.Core.Diagnostics;
 using WaDashboard.Core.Engines.Workers;
 using WaDashboard.Core.Sessions;
 using WaDashboard.Web.Security;
@@ -26,7 +27,10 @@ public sealed record ServerSessionDto(
     [property: JsonPropertyName("me")] string? Me,
     [property: JsonPropertyName("account_id")] string? AccountId,
     [property: JsonPropertyName("managed")] bool Managed,
-    [property: JsonPropertyName("finding")] string? Finding);
+    [property: JsonPropertyName("finding")] string? Finding)
+{
+    public static ServerSessionDto From(ServerSession s) => new(s.Name, s.Status, s.Engine, s.Me, s.AccountId, s.Managed, s.Finding);
+}
 
 /// <summary>Where sessions run: the simulator and every gateway server, their load and health, the sessions found on a server.</summary>
 public static class GatewaysEndpoints
@@ -47,7 +51,7 @@ public static class GatewaysEndpoints
 
             try
             {
-                return Results.Ok(await ServerSessions.ListAsync(gateway, fleet, ct));
+                return Results.Ok((await ServerSessions.ListAsync(gateway, fleet, ct)).Select(ServerSessionDto.From).ToList());
             }
             catch (Exception ex) when (ex is HttpRequestException or TimeoutException or InvalidOperationException or TaskCanceledException && !ct.IsCancellationRequested)
             {
@@ -75,27 +79,4 @@ public static class GatewaysEndpoints
                 health?.State.ToString() ?? "Up", health?.LastContact, health?.LastReconcile, health?.LastError, health?.SessionsOnServer);
         }).ToList();
     }
-}
-
-/// <summary>Sessions found on a gateway server, set against the accounts the dashboard manages there.</summary>
-public static class ServerSessions
-{
-    /// <summary>Lists the server's sessions and classifies them; throws what the gateway client throws when it does not answer.</summary>
-    public static async Task<IReadOnlyList<ServerSessionDto>> ListAsync(IGatewayServer gateway, Fleet fleet, CancellationToken cancellationToken) =>
-        Classify(await gateway.ListServerSessionsAsync(cancellationToken), gateway.Server.Id, fleet);
-
-    public static IReadOnlyList<ServerSessionDto> Classify(IReadOnlyList<GatewaySession> sessions, string serverId, Fleet fleet) =>
-        sessions.Select(s =>
-        {
-            var account = s.AccountId is { } id ? fleet.Get(id) : null;
-            var (managed, finding) = (s.AccountId, account) switch
-            {
-                (null, _) => (false, "Not created by this dashboard: it is left alone. Add the number as an account on this server to manage it here."),
-                (_, null) => (false, "Named for an account that no longer exists here: remove it on the server to free its place."),
-                (_, { } a) when !string.Equals(a.WorkerId, serverId, StringComparison.OrdinalIgnoreCase) =>
-                    (false, $"Left behind: the account now runs on {a.WorkerId}. Remove it on this server."),
-                _ => (true, (string?)null),
-            };
-            return new ServerSessionDto(s.Name, s.Status, s.Engine, s.MeId, s.AccountId, managed, finding);
-        }).ToList();
 }

@@ -1,6 +1,7 @@
 using System.Text.Json.Serialization;
 using WaDashboard.Core.Diagnostics;
 using WaDashboard.Core.Storage;
+using WaDashboard.Core.StorageJobs;
 
 namespace WaDashboard.Web.Api;
 

@@ -1,3 +1,4 @@
+using WaDashboard.Core.StorageJobs;
 using WaDashboard.Web.Security;
 using Microsoft.Extensions.Options;
 using WaDashboard.Core.Diagnostics;

@@ -1,5 +1,7 @@
 using System.Globalization;
 using Microsoft.Extensions.Options;
+using WaDashboard.Core.Persistence;
+using WaDashboard.Core.StorageJobs;
 using WaDashboard.Core;
 using WaDashboard.Core.Storage;
 

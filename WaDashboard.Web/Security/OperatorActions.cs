@@ -2,6 +2,7 @@ using System.Security.Claims;
 using Microsoft.AspNetCore.Authorization;
 using WaDashboard.Core.Accounts;
 using WaDashboard.Core.Audit;
+using WaDashboard.Core.Diagnostics;
 using WaDashboard.Core.Engines;
 using WaDashboard.Core.Engines.Simulator;
 using WaDashboard.Core.Sessions;
@@ -155,7 +156,7 @@ public sealed class OperatorActions(Fleet fleet, AuditLog audit, IAuthorizationS
         }
         else
         {
-            var found = (await Api.ServerSessions.ListAsync(gateway, fleet, cancellationToken)).FirstOrDefault(s => s.Name == sessionName);
+            var found = (await ServerSessions.ListAsync(gateway, fleet, cancellationToken)).FirstOrDefault(s => s.Name == sessionName);
             outcome = found switch
             {
                 null => (false, $"{workerId} holds no session '{sessionName}'."),

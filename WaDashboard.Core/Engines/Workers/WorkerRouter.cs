@@ -13,13 +13,13 @@ public sealed class WorkerRouter : BackgroundService, IWhatsAppEngine
 {
     private readonly IReadOnlyList<EngineWorker> _workers;
     private readonly Dictionary<string, EngineWorker> _byId;
-    private readonly Func<string, string?> _workerOf;
+    private readonly IEngineAccounts _accounts;
     private readonly ILogger<WorkerRouter> _logger;
     private readonly Channel<EngineEvent>? _merged;
 
     /// <param name="workers">Every configured worker.</param>
-    /// <param name="workerOf">The worker id an account is placed on (null for an unknown account).</param>
-    public WorkerRouter(IEnumerable<EngineWorker> workers, Func<string, string?> workerOf, ILogger<WorkerRouter> logger)
+    /// <param name="accounts">Which worker each account is placed on.</param>
+    public WorkerRouter(IEnumerable<EngineWorker> workers, IEngineAccounts accounts, ILogger<WorkerRouter> logger)
     {
         _workers = workers.ToList();
         if (_workers.Count == 0)
@@ -36,7 +36,7 @@ public sealed class WorkerRouter : BackgroundService, IWhatsAppEngine
             }
         }
 
-        _workerOf = workerOf;
+        _accounts = accounts;
         _logger = logger;
         _merged = _workers.Count > 1
             ? Channel.CreateBounded<EngineEvent>(new BoundedChannelOptions(200_000) { SingleReader = true, FullMode = BoundedChannelFullMode.Wait })
@@ -56,10 +56,10 @@ public sealed class WorkerRouter : BackgroundService, IWhatsAppEngine
 
     public EngineWorker WorkerFor(string accountId) =>
         FindWorkerFor(accountId)
-        ?? throw new WorkerUnavailableException($"This account is placed on '{_workerOf(accountId) ?? DefaultWorkerId}', which is not configured. Configure that server again under Gateways:Servers, or move the account to another server (it will need relinking).");
+        ?? throw new WorkerUnavailableException($"This account is placed on '{_accounts.WorkerOf(accountId) ?? DefaultWorkerId}', which is not configured. Configure that server again under Gateways:Servers, or move the account to another server (it will need relinking).");
 
     /// <summary>The account's worker, or null when the server it is placed on is not configured.</summary>
-    private EngineWorker? FindWorkerFor(string accountId) => _byId.GetValueOrDefault(_workerOf(accountId) ?? DefaultWorkerId);
+    private EngineWorker? FindWorkerFor(string accountId) => _byId.GetValueOrDefault(_accounts.WorkerOf(accountId) ?? DefaultWorkerId);
 
     public bool IsRemote(string accountId) => FindWorkerFor(accountId)?.IsRemote ?? false;
 

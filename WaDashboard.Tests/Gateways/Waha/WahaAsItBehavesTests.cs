@@ -1,3 +1,4 @@
+using WaDashboard.Core.Accounts;
 using WaDashboard.Core.Engines;
 using WaDashboard.Core.Engines.Gateways;
 using WaDashboard.Core.Engines.Waha;

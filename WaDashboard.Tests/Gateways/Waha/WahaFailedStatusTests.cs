@@ -1,3 +1,4 @@
+using WaDashboard.Core.Accounts;
 using WaDashboard.Core.Engines.Waha;
 using WaDashboard.Core.Reconnect;
 using static WaDashboard.Core.Engines.Waha.WahaEngineKind;

@@ -173,7 +173,7 @@ public sealed class WahaFailureTests
 
         var failed = await bed.NextAsync<SessionDisconnected>();
         Assert.Equal((Account, 2, "FAILED"), (failed.AccountId, failed.Generation, failed.RawCode));
-        Assert.Equal(WaDashboard.Core.Reconnect.DisconnectReason.Unknown, WaDashboard.Core.Reconnect.DisconnectClassifier.Classify(failed.RawCode, failed.RawText));
+        Assert.Equal(WaDashboard.Core.Accounts.DisconnectReason.Unknown, WaDashboard.Core.Reconnect.DisconnectClassifier.Classify(failed.RawCode, failed.RawText));
 
         // The dashboard's policy retries with the saved session: the adapter restarts it on the server.
         await bed.StartAsync(Account, 2, LinkMode.None);
@@ -230,7 +230,7 @@ public sealed class WahaFailureTests
 
         var lost = await bed.NextAsync<SessionDisconnected>();
         Assert.Equal("SCAN_QR_CODE", lost.RawCode);
-        Assert.Equal(WaDashboard.Core.Reconnect.DisconnectReason.LoggedOut, WaDashboard.Core.Reconnect.DisconnectClassifier.Classify(lost.RawCode, lost.RawText));
+        Assert.Equal(WaDashboard.Core.Accounts.DisconnectReason.LoggedOut, WaDashboard.Core.Reconnect.DisconnectClassifier.Classify(lost.RawCode, lost.RawText));
         Assert.Equal("STOPPED", bed.Server.Status(Session));
     }
 

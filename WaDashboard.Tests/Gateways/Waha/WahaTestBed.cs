@@ -33,18 +33,18 @@ public sealed class WahaTestBed : IAsyncDisposable
     public FakeWahaServer Server { get; }
     public WebhookSink Sink { get; }
     public TimeProvider Time { get; }
-    public FakeTimeProvider? FakeTime => Time as FakeTimeProvider;
+    public TimerCountingTimeProvider? FakeTime => Time as TimerCountingTimeProvider;
     public GatewayOptions Options { get; }
     public WahaEngine Engine { get; }
 
     /// <param name="configure">Changes to the engine's options (the defaults: webhooks on, 3 failures open the breaker for 30 s, no retries).</param>
-    /// <param name="time">The engine's clock; a <see cref="FakeTimeProvider"/> unless given.</param>
+    /// <param name="time">The engine's clock; a <see cref="TimerCountingTimeProvider"/> unless given.</param>
     /// <param name="apiKey">The key the engine sends (the server's own unless given).</param>
     /// <param name="engine">The fake server's WAHA engine.</param>
     /// <param name="core">The server is WAHA Core (only the session "default").</param>
     public static async Task<WahaTestBed> StartAsync(Action<GatewayOptions>? configure = null, TimeProvider? time = null, string? apiKey = null, string engine = "WEBJS", bool core = false)
     {
-        time ??= new FakeTimeProvider();
+        time ??= new TimerCountingTimeProvider();
         var server = await FakeWahaServer.StartAsync(time: time, engine: engine, core: core);
         var sink = await WebhookSink.StartAsync();
         var options = new GatewayOptions

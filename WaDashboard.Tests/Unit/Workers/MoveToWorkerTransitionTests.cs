@@ -8,28 +8,16 @@ namespace WaDashboard.Tests.Unit.Workers;
 /// <summary>Moving an account to another server: the old session is removed and the account needs a person to link it again.</summary>
 public sealed class MoveToWorkerTransitionTests
 {
-    private static readonly DateTimeOffset T0 = new(2026, 11, 22, 9, 0, 0, TimeSpan.Zero);
-
-    private static AccountState State(AccountStatus status, bool linked) => new()
+    private static AccountState State(AccountStatus status, bool linked) => TransitionTable.Account(status, linked, generation: 3) with
     {
-        Id = "0123456789abcdef",
-        Name = "Clinic",
-        Phone = PhoneNumber.Parse("+972501234567"),
-        CreatedAt = T0.AddDays(-1),
-        StatusSince = T0.AddMinutes(-5),
-        Status = status,
-        SessionLinked = linked,
         LinkedJid = linked ? "972501234567@s.whatsapp.net" : null,
-        Generation = 3,
-        StartToken = 7,
         WorkerId = "waha-1",
         ReconnectAttempt = 4,
         AutoReconnectPaused = true,
         Reason = DisconnectReason.ConnectionLost,
     };
 
-    private static Transition Apply(AccountState state, SupervisorInput input) =>
-        SessionTransitions.Apply(state, input, new TransitionContext(T0, new ReconnectOptions(), 0.5));
+    private static Transition Apply(AccountState state, SupervisorInput input) => TransitionTable.Apply(state, input);
 
     public static TheoryData<AccountStatus, bool> EveryState()
     {

@@ -53,7 +53,7 @@ public sealed class WorkerRouterTests
 
     private WorkerRouter Router() => new(
         [new EngineWorker("simulator", "Simulator", _simulator, null, null), new EngineWorker("west", "Waha", _west, 10, "http://west:3000")],
-        id => _placement.GetValueOrDefault(id), NullLogger<WorkerRouter>.Instance);
+        new StubEngineAccounts(id => _placement.GetValueOrDefault(id)), NullLogger<WorkerRouter>.Instance);
 
     [Fact]
     public async Task Every_call_goes_to_the_worker_the_account_is_placed_on()
@@ -128,7 +128,7 @@ public sealed class WorkerRouterTests
     [Fact]
     public async Task A_single_worker_is_used_as_it_is_and_only_local_workers_are_listed_for_the_drift_check()
     {
-        var single = new WorkerRouter([new EngineWorker("simulator", "Simulator", _simulator, null, null)], _ => null, NullLogger<WorkerRouter>.Instance);
+        var single = new WorkerRouter([new EngineWorker("simulator", "Simulator", _simulator, null, null)], new StubEngineAccounts(), NullLogger<WorkerRouter>.Instance);
         Assert.Same(_simulator.Events, single.Events);
         Assert.Equal("simulator", single.DefaultWorkerId);
         Assert.False(single.IsRemote("anything"));
@@ -142,7 +142,7 @@ public sealed class WorkerRouterTests
     public void Two_workers_with_the_same_id_are_refused_at_start()
     {
         var error = Assert.Throws<WorkerUnavailableException>(() => new WorkerRouter(
-            [new EngineWorker("a", "Waha", _simulator, 1, "http://x"), new EngineWorker("A", "Waha", _west, 1, "http://y")], _ => null, NullLogger<WorkerRouter>.Instance));
+            [new EngineWorker("a", "Waha", _simulator, 1, "http://x"), new EngineWorker("A", "Waha", _west, 1, "http://y")], new StubEngineAccounts(), NullLogger<WorkerRouter>.Instance));
         Assert.Contains("'A'", error.Message);
     }
 }

@@ -2,6 +2,7 @@ using Microsoft.AspNetCore.Components;
 using Microsoft.Extensions.Options;
 using WaDashboard.Core.Sessions;
 using WaDashboard.Core.Storage;
+using WaDashboard.Core.StorageJobs;
 using WaDashboard.Web.Components.Shared;
 
 namespace WaDashboard.Web.Components.Pages.Diagnostics;

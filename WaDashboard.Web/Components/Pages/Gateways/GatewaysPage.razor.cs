@@ -2,6 +2,7 @@ using System.Security.Claims;
 using Microsoft.AspNetCore.Components;
 using Microsoft.AspNetCore.Components.Authorization;
 using MudBlazor;
+using WaDashboard.Core.Diagnostics;
 using WaDashboard.Web.Security;
 using WaDashboard.Core.Accounts;
 using WaDashboard.Core.Sessions;
@@ -14,7 +15,7 @@ namespace WaDashboard.Web.Components.Pages.Gateways;
 public partial class GatewaysPage
 {
     private IReadOnlyList<WorkerDto> _workers = [];
-    private IReadOnlyList<ServerSessionDto> _sessions = [];
+    private IReadOnlyList<ServerSession> _sessions = [];
     private string? _listed;
     private string? _listError;
     private LiveRefresh? _refresh;
