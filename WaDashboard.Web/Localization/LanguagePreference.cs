@@ -1,13 +1,12 @@
 using System.Security.Claims;
 using Microsoft.AspNetCore.Identity;
 using Microsoft.AspNetCore.Localization;
-using WaDashboard.Web.Components.Layout;
 
 namespace WaDashboard.Web.Localization;
 
 /// <summary>
-/// The language a person chose, remembered twice: as a claim on their Identity user (like the theme, see
-/// <see cref="ThemePreference"/>: the user-claims table exists on every database provider, the sign-in cookie carries
+/// The language a person chose, remembered twice: as a claim on their Identity user (like the theme, claim
+/// "wadashboard:theme": the user-claims table exists on every database provider, the sign-in cookie carries
 /// the claim, and it follows the person to any browser), and in the standard RequestLocalization cookie, so that the
 /// sign-in page after a sign-out speaks it too.
 /// </summary>
@@ -19,7 +18,8 @@ public sealed class LanguagePreference(UserManager<DashboardUser> users, SignInM
     public async Task SaveAsync(HttpContext context, Language language)
     {
         WriteCookie(context, language);
-        if (!ThemePreference.IsStoredPerUser(context.User) || await users.GetUserAsync(context.User) is not { } row)
+        // A caller with a user row (signed in with a password, not an API key) keeps the choice on it.
+        if (context.User.FindFirst(ClaimTypes.NameIdentifier) is null || await users.GetUserAsync(context.User) is not { } row)
         {
             return;
         }

@@ -45,6 +45,10 @@ public static class LocalizationSetup
         return app;
     }
 
+    /// <summary>A path on this site only ("/x", not "//host" or "/\\host"): the form can never send someone elsewhere.</summary>
+    private static bool IsLocal(string? url) =>
+        url is { Length: > 0 } && url[0] == '/' && (url.Length == 1 || (url[1] != '/' && url[1] != '\\'));
+
     private static bool IsMachineFacing(PathString path) =>
         path.StartsWithSegments("/api") || path.StartsWithSegments("/healthz") || path.StartsWithSegments("/metrics") || path.StartsWithSegments("/openapi");
 
@@ -59,7 +63,7 @@ public static class LocalizationSetup
             }
 
             await preference.SaveAsync(context, chosen);
-            return Results.LocalRedirect(Components.Pages.Security.Login.SafeReturnUrl(returnUrl));
+            return Results.LocalRedirect(IsLocal(returnUrl) ? returnUrl! : "/");
         }).AllowAnonymous();
         return app;
     }
