@@ -42,6 +42,12 @@ public sealed record BenchOptions
 
     public string JsonPath { get; init; } = "bench-results.json";
 
+    /// <summary>Product settings for the pipeline's Core (e.g. Persistence:CheckpointInterval), to try a setting's effect.</summary>
+    public IReadOnlyDictionary<string, string> Settings { get; init; } = new Dictionary<string, string>();
+
+    /// <summary>Where the pipeline writes each latency sample and each GC pause of its paced phase (CSV), to see when stalls happen.</summary>
+    public string? LatencyTracePath { get; init; }
+
     public string? WorkDirectory { get; init; }
 
     public bool Keep { get; init; }
@@ -66,6 +72,8 @@ public sealed record BenchOptions
           --pipeline-rate R     offered engine events per second in the pipeline's latency phase (default 5000)
           --connect-rate-percent P  Reconnect:ConnectRatePercent for the fleet scenario's start-up (default: the product's 2)
           --storage-prekeys N   pre-key files per generated Baileys folder (default 30)
+          --set KEY=VALUE       a product setting for the pipeline's Core, e.g. Persistence:CheckpointInterval=00:00:00.250 (repeatable)
+          --latency-trace PATH  pipeline: write every paced sample (start ms, latency ms, GC-overlapped) to PATH and the GC pauses to PATH.pauses
           --work-dir PATH       where to put the generated data (default: a new folder under the system temp folder)
           --keep                keep the generated data
           --help                this text
@@ -101,6 +109,8 @@ public sealed record BenchOptions
                 "--pipeline-rate" => options with { PipelineRate = Number(name, Value(), 10, 1_000_000) },
                 "--connect-rate-percent" => options with { ConnectRatePercent = Number(name, Value(), 0.01, 100) },
                 "--storage-prekeys" => options with { StoragePreKeys = Int(name, Value(), 1, 5_000) },
+                "--set" => options with { Settings = Setting(options.Settings, Value()) },
+                "--latency-trace" => options with { LatencyTracePath = NonEmpty(name, Value()) },
                 "--work-dir" => options with { WorkDirectory = NonEmpty(name, Value()) },
                 "--keep" => options with { Keep = true },
                 "--help" or "-h" => options with { Help = true },
@@ -114,6 +124,17 @@ public sealed record BenchOptions
         }
 
         return options;
+    }
+
+    private static Dictionary<string, string> Setting(IReadOnlyDictionary<string, string> settings, string value)
+    {
+        var equals = value.IndexOf('=', StringComparison.Ordinal);
+        if (equals <= 0)
+        {
+            throw new BenchUsageException($"--set needs KEY=VALUE, got '{value}'.");
+        }
+
+        return new Dictionary<string, string>(settings) { [value[..equals]] = value[(equals + 1)..] };
     }
 
     private static IReadOnlyList<string> ParseScenarios(string value)

@@ -44,9 +44,15 @@ public sealed class PipelineScenario : IScenario
             ["Reconnect:BaseDelay"] = "01:00:00",
             ["Reconnect:MaxDelay"] = "01:00:00",
         };
+        foreach (var (key, value) in options.Settings)
+        {
+            settings[key] = value;
+        }
+
         var phaseSeconds = options.PipelineSeconds;
         PhaseResult saturated, paced;
         long strayStarts;
+        using var pauses = new GcPauses();
         await using (var host = CoreHost.Build(data, settings, logFile: Path.Combine(data, "logs", "wadashboard.log"), replace: services =>
                      {
                          services.Replace(ServiceDescriptor.Singleton<IWhatsAppEngine>(engine));
@@ -54,7 +60,7 @@ public sealed class PipelineScenario : IScenario
                      }))
         {
             await host.StartAsync(cancellationToken);
-            var driver = new Driver(accounts, engine, host.Events, host.Services.GetRequiredService<CommitWatch>());
+            var driver = new Driver(accounts, engine, host.Events, host.Services.GetRequiredService<CommitWatch>(), pauses, options.LatencyTracePath);
             context.Progress("warming up (one event per account)");
             await driver.ClosedLoopAsync(TimeSpan.Zero, cancellationToken);
             context.Progress($"saturated: every account has an event in flight, for {phaseSeconds:0} s");
@@ -85,6 +91,9 @@ public sealed class PipelineScenario : IScenario
                 new Metric("p50 to commit", "ms", paced.Commit.Percentile(50), raw.Commit.Percentile(50)),
                 new Metric("p95 to commit", "ms", paced.Commit.Percentile(95), raw.Commit.Percentile(95)),
                 new Metric("p99 to commit", "ms", paced.Commit.Percentile(99), raw.Commit.Percentile(99)),
+                new Metric("p99 to notification, samples no GC pause overlapped", "ms", paced.Tail!.P99WithoutPauses, raw.Commit.Percentile(99)),
+                new Metric("samples above the p99 that a GC pause overlapped", "%", paced.Tail.ShareHeldByPauses),
+                new Metric("longest GC pause during the paced phase", "ms", paced.Tail.LongestPauseMs),
                 new Metric("allocated per event, paced (whole process)", "KB", paced.KilobytesPerEvent),
                 new Metric("GC collections during the paced phase", "", paced.Gc.Count),
                 new Metric("GC pause time during the paced phase", "ms", paced.Gc.Paused.TotalMilliseconds),
@@ -103,7 +112,7 @@ public sealed class PipelineScenario : IScenario
             0);
     }
 
-    private sealed record PhaseResult(long Events, TimeSpan Elapsed, Samples Notification, Samples Commit, TimeSpan Cpu, Collections Gc)
+    private sealed record PhaseResult(long Events, TimeSpan Elapsed, Samples Notification, Samples Commit, TimeSpan Cpu, Collections Gc, Tail? Tail = null)
     {
         public double Rate => Events / Elapsed.TotalSeconds;
 
@@ -113,6 +122,12 @@ public sealed class PipelineScenario : IScenario
         /// <summary>The process's CPU time per event, in microseconds.</summary>
         public double CpuPerEvent => Cpu.TotalMicroseconds / Math.Max(1, Events);
     }
+
+    /// <summary>
+    /// What the latency tail is made of: the p99 of the samples no collection pause overlapped, the share of the samples
+    /// above the overall p99 that a pause did overlap, and the longest pause.
+    /// </summary>
+    private sealed record Tail(double P99WithoutPauses, double ShareHeldByPauses, int Pauses, double LongestPauseMs);
 
     /// <summary>What the garbage collector did during a phase: its pauses are what the latency tail is made of.</summary>
     private sealed record Collections(long Allocated, int Gen0, int Gen1, int Gen2, TimeSpan Paused)
@@ -143,16 +158,22 @@ public sealed class PipelineScenario : IScenario
         private readonly int[] _expected;
         private readonly bool[] _connected;
         private readonly ScriptedEngine _engine;
+        private readonly GcPauses _pauses;
+        private readonly string? _tracePath;
+        private readonly List<(long Emitted, long Notified, double Ms)> _spans = [];
+        private bool _recordSpans;
         private Samples? _notification;
         private Samples? _commit;
         private Action<int>? _done;
         private long _notified;
         private int _outstanding;
 
-        public Driver(IReadOnlyList<SeededAccount> accounts, ScriptedEngine engine, FleetEvents events, CommitWatch commits)
+        public Driver(IReadOnlyList<SeededAccount> accounts, ScriptedEngine engine, FleetEvents events, CommitWatch commits, GcPauses pauses, string? tracePath)
         {
+            _tracePath = tracePath;
             _accounts = accounts;
             _engine = engine;
+            _pauses = pauses;
             _index = accounts.ToDictionary(a => a.Id, a => a.Index, StringComparer.Ordinal);
             _emittedAt = new long[accounts.Count];
             _expected = Enumerable.Repeat(None, accounts.Count).ToArray();
@@ -206,9 +227,16 @@ public sealed class PipelineScenario : IScenario
             _notification = notification;
             _commit = commit;
             _done = free.Enqueue;
+            lock (_spans)
+            {
+                _spans.Clear();
+                _recordSpans = true;
+            }
+
             var before = Interlocked.Read(ref _notified);
             var cpu = ProcessCpu();
             var gc = Collections.Now();
+            var started = Stopwatch.GetTimestamp();
             var clock = Stopwatch.StartNew();
             var pacer = new Thread(() =>
             {
@@ -229,7 +257,50 @@ public sealed class PipelineScenario : IScenario
             await Task.Run(pacer.Join, cancellationToken);
             var elapsed = clock.Elapsed;
             await DrainAsync(cancellationToken);
-            return new PhaseResult(Interlocked.Read(ref _notified) - before, elapsed, notification, commit, ProcessCpu() - cpu, Collections.Now().Since(gc));
+            var collected = Collections.Now().Since(gc);
+            lock (_spans)
+            {
+                _recordSpans = false;
+            }
+
+            return new PhaseResult(Interlocked.Read(ref _notified) - before, elapsed, notification, commit, ProcessCpu() - cpu, collected,
+                TailOf(notification.Percentile(99), started, Stopwatch.GetTimestamp()));
+        }
+
+        private Tail TailOf(double p99, long from, long to)
+        {
+            var untouched = new Samples();
+            int tail = 0, held = 0;
+            lock (_spans)
+            {
+                foreach (var (emitted, notified, ms) in _spans)
+                {
+                    var overlapped = _pauses.Overlaps(emitted, notified);
+                    if (!overlapped)
+                    {
+                        untouched.Add(ms);
+                    }
+
+                    if (ms > p99)
+                    {
+                        tail++;
+                        held += overlapped ? 1 : 0;
+                    }
+                }
+            }
+
+            if (_tracePath is { } dump)
+            {
+                lock (_spans)
+                {
+                    File.WriteAllLines(dump, _spans.Select(sp => $"{Stopwatch.GetElapsedTime(from, sp.Emitted).TotalMilliseconds:F3},{sp.Ms:F3},{(_pauses.Overlaps(sp.Emitted, sp.Notified) ? 1 : 0)}"));
+                }
+
+                File.WriteAllLines(dump + ".pauses", _pauses.All().Select(p => $"{Stopwatch.GetElapsedTime(from, p.Start).TotalMilliseconds:F3},{Stopwatch.GetElapsedTime(p.Start, p.End).TotalMilliseconds:F3}"));
+            }
+
+            var (count, longest) = _pauses.Between(from, to);
+            return new Tail(untouched.Percentile(99), tail == 0 ? 0 : 100.0 * held / tail, count, longest);
         }
 
         private async Task DrainAsync(CancellationToken cancellationToken)
@@ -274,7 +345,17 @@ public sealed class PipelineScenario : IScenario
                 return;
             }
 
-            _notification?.Add(Stopwatch.GetElapsedTime(_emittedAt[i]).TotalMilliseconds);
+            var now = Stopwatch.GetTimestamp();
+            var ms = Stopwatch.GetElapsedTime(_emittedAt[i], now).TotalMilliseconds;
+            _notification?.Add(ms);
+            if (_recordSpans)
+            {
+                lock (_spans)
+                {
+                    _spans.Add((_emittedAt[i], now, ms));
+                }
+            }
+
             _connected[i] = state.Status == AccountStatus.Connected;
             Volatile.Write(ref _expected[i], None);
             Interlocked.Increment(ref _notified);

@@ -23,9 +23,9 @@ public sealed class StorageScenario : IScenario
 
     private static readonly (SessionFormat Format, string Fixture, string Label)[] Formats =
     [
-        (SessionFormat.Baileys, "baileys-linked", "Baileys"),
-        (SessionFormat.WhatsmeowSqlite, "whatsmeow-linked", "whatsmeow"),
-        (SessionFormat.ChromiumProfile, "wwebjs-reached", "Chromium"),
+        (SessionFormat.Baileys, RealFolders.BaileysLinked, "Baileys"),
+        (SessionFormat.WhatsmeowSqlite, RealFolders.WhatsmeowLinked, "whatsmeow"),
+        (SessionFormat.ChromiumProfile, RealFolders.WwebjsReached, "Chromium"),
     ];
 
     public string Name => "storage";
@@ -34,7 +34,6 @@ public sealed class StorageScenario : IScenario
     {
         var options = context.Options;
         var folder = context.NewFolder("storage");
-        var fixtures = Path.Combine(RepositoryLayout.Root(), "WaDashboard.Tests", "Fixtures", "RealFolders");
         var inspector = new SessionInspector(Options.Create(new SessionStorageOptions()));
         var counts = Formats.Select((f, i) => f.Format == SessionFormat.ChromiumProfile
             ? Math.Min(MaxChromiumFolders, Share(options.Accounts, i))
@@ -50,7 +49,7 @@ public sealed class StorageScenario : IScenario
             {
                 cancellationToken.ThrowIfCancellationRequested();
                 var target = Path.Combine(roots[i], k.ToString("D6"), "1");
-                CopyTree(Path.Combine(fixtures, Formats[i].Fixture), target);
+                RealFolders.CopyTo(Formats[i].Fixture, target);
                 if (Formats[i].Format == SessionFormat.Baileys)
                 {
                     AddPreKeys(target, options.StoragePreKeys);
@@ -142,27 +141,6 @@ public sealed class StorageScenario : IScenario
             if (!File.Exists(path))
             {
                 File.WriteAllBytes(path, template);
-            }
-        }
-    }
-
-    private static void CopyTree(string source, string target)
-    {
-        Directory.CreateDirectory(target);
-        foreach (var entry in new DirectoryInfo(source).EnumerateFileSystemInfos())
-        {
-            var destination = Path.Combine(target, entry.Name);
-            if (entry.LinkTarget is { } link)
-            {
-                File.CreateSymbolicLink(destination, link);
-            }
-            else if (entry is DirectoryInfo)
-            {
-                CopyTree(entry.FullName, destination);
-            }
-            else
-            {
-                File.Copy(entry.FullName, destination);
             }
         }
     }

@@ -20,6 +20,7 @@ public sealed class RingTests
     /// <summary>Web, from the inside out.</summary>
     public static readonly IReadOnlyList<(string Ring, string[] Folders)> WebRings =
     [
+        ("words: the resources and the language of a request", ["Resources", "Localization"]),
         ("shared", ["Components/Shared", "Security"]),
         ("endpoints and layout", ["Api", "Components/Layout"]),
         ("pages and observability", ["Components/Pages/Accounts", "Components/Pages/Admin",

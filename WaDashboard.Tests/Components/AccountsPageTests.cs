@@ -1,16 +1,12 @@
 using AngleSharp.Dom;
 using Bunit;
-using Bunit.TestDoubles;
-using Microsoft.Data.Sqlite;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.AspNetCore.Components;
 using MudBlazor;
-using MudBlazor.Services;
 using WaDashboard.Core.Accounts;
 using WaDashboard.Core.Engines;
 using WaDashboard.Core.Engines.Simulator;
 using WaDashboard.Core.Sessions;
-using WaDashboard.Tests.Support;
 using WaDashboard.Web.Components.Pages.Accounts;
 
 namespace WaDashboard.Tests.Components;

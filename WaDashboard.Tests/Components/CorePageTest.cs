@@ -3,6 +3,7 @@ using Microsoft.Data.Sqlite;
 using Microsoft.Extensions.DependencyInjection;
 using MudBlazor.Services;
 using WaDashboard.Tests.Support;
+using WaDashboard.Web.Localization;
 
 namespace WaDashboard.Tests.Components;
 
@@ -30,6 +31,7 @@ public abstract class CorePageTest(string folderPrefix) : IAsyncLifetime
         Core = await CoreHarness.StartAsync(_data.Path, settings: CoreSettings);
         Context.JSInterop.Mode = JSRuntimeMode.Loose;
         Context.Services.AddMudServices();
+        Context.Services.AddWaDashboardLocalization();
         Context.Services.AddSingleton(Core.Events);
         Context.Services.AddSingleton<TimeProvider>(Core.Time);
         SetUp(Context.Services);

@@ -1,11 +1,8 @@
 using Bunit;
-using Microsoft.Data.Sqlite;
 using Microsoft.Extensions.DependencyInjection;
-using MudBlazor.Services;
 using WaDashboard.Core.Accounts;
 using WaDashboard.Core.Engines.Simulator;
 using WaDashboard.Core.Health;
-using WaDashboard.Tests.Support;
 using WaDashboard.Web.Components.Pages.Health;
 
 namespace WaDashboard.Tests.Components;
@@ -46,7 +43,7 @@ public sealed class HealthPageTests() : CorePageTest("wadash-bunit-health")
         cut.WaitForAssertion(() => Assert.Equal("false", cut.Find("#chart-disconnects").GetAttribute("data-empty")), RenderPatience);
         Assert.Empty(cut.FindAll("#disconnects-empty"));
         Assert.NotEmpty(cut.FindAll("#chart-disconnects .mud-chart svg"));
-        Assert.Contains("ConnectionLost", cut.Find("#chart-disconnects").TextContent);
+        Assert.Contains("Connection lost", cut.Find("#chart-disconnects").TextContent);
         Assert.Contains("1 disconnects in the last 24 h", cut.Find("#disconnects-total").TextContent);
     }
 

@@ -1,14 +1,11 @@
 using AngleSharp.Dom;
 using Bunit;
-using Microsoft.Data.Sqlite;
 using Microsoft.Extensions.DependencyInjection;
 using MudBlazor;
-using MudBlazor.Services;
 using WaDashboard.Core.Accounts;
 using WaDashboard.Core.Engines.Simulator;
 using WaDashboard.Core.Messaging;
 using WaDashboard.Core.Sessions;
-using WaDashboard.Tests.Support;
 using WaDashboard.Web.Components.Pages.Outbox;
 
 namespace WaDashboard.Tests.Components;

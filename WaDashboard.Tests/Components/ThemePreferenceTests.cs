@@ -11,6 +11,8 @@ using WaDashboard.Tests.Support;
 using WaDashboard.Web.Components.Layout;
 using WaDashboard.Web.Security;
 
+using WaDashboard.Web.Localization;
+
 namespace WaDashboard.Tests.Components;
 
 /// <summary>
@@ -34,6 +36,7 @@ public sealed class ThemePreferenceTests : IAsyncLifetime
         _context.Services.AddThemePreference();
         _context.Services.AddSingleton(new WaDashboard.Core.Persistence.DatabaseHealth(TimeProvider.System));
         _context.Services.AddMudServices();
+        _context.Services.AddWaDashboardLocalization();
         _authorization = _context.AddAuthorization();
 
         await using var scope = _context.Services.CreateAsyncScope();

@@ -394,22 +394,9 @@ public abstract class AccountsApiTests<TFactory>(TFactory factory) : IClassFixtu
         Assert.All(timeline.EnumerateArray(), e => Assert.Equal(JsonValueKind.String, e.GetProperty("at").ValueKind));
     }
 
-    private async Task<JsonElement> CreateAsync(string name, string phone)
-    {
-        using var response = await _client.PostAsJsonAsync("/api/accounts", new { name, phone });
-        Assert.Equal(HttpStatusCode.Created, response.StatusCode);
-        return await response.Content.ReadFromJsonAsync<JsonElement>();
-    }
+    private Task<JsonElement> CreateAsync(string name, string phone) => WebAppFactory.CreateAccountAsync(_client, name, phone);
 
-    /// <summary>Links with a QR, lets the simulated phone scan it, and waits for Connected.</summary>
-    private async Task ConnectAsync(string phone)
-    {
-        using var link = await _client.PostAsJsonAsync($"/api/accounts/{phone}/link", new { mode = "qr" });
-        Assert.Equal(HttpStatusCode.OK, link.StatusCode);
-        using var scan = await _client.PostAsync($"/api/simulator/accounts/{phone}/scan", null);
-        Assert.Equal(HttpStatusCode.OK, scan.StatusCode);
-        await WaitUntilConnectedAsync(phone);
-    }
+    private Task ConnectAsync(string phone) => WebAppFactory.ConnectAsync(_client, phone);
 
     private Task<JsonElement> WaitUntilConnectedAsync(string phone) =>
         WebAppFactory.PollAsync(_client, $"/api/accounts/{phone}/status", s => s.GetProperty("isConnected").GetBoolean(), $"{phone} to connect");

@@ -243,18 +243,7 @@ public abstract class MessagesApiTests<TFactory>(TFactory factory) : IClassFixtu
     private async Task<JsonElement> ListAsync(string account) =>
         await _client.GetFromJsonAsync<JsonElement>($"/api/accounts/{Uri.EscapeDataString(account)}/messages");
 
-    private async Task CreateAsync(string phone)
-    {
-        using var response = await _client.PostAsJsonAsync("/api/accounts", new { name = "Sender " + phone[^2..], phone });
-        Assert.Equal(HttpStatusCode.Created, response.StatusCode);
-    }
+    private Task CreateAsync(string phone) => WebAppFactory.CreateAccountAsync(_client, "Sender " + phone[^2..], phone);
 
-    private async Task ConnectAsync(string phone)
-    {
-        using var link = await _client.PostAsJsonAsync($"/api/accounts/{phone}/link", new { mode = "qr" });
-        Assert.Equal(HttpStatusCode.OK, link.StatusCode);
-        using var scan = await _client.PostAsync($"/api/simulator/accounts/{phone}/scan", null);
-        Assert.Equal(HttpStatusCode.OK, scan.StatusCode);
-        await WebAppFactory.PollAsync(_client, $"/api/accounts/{phone}/status", s => s.GetProperty("isConnected").GetBoolean(), $"{phone} to connect");
-    }
+    private Task ConnectAsync(string phone) => WebAppFactory.ConnectAsync(_client, phone);
 }

@@ -1,3 +1,5 @@
+using System.Net;
+using System.Net.Http.Json;
 using System.Text.Json;
 using Microsoft.AspNetCore.Hosting;
 using Microsoft.AspNetCore.Mvc.Testing;
@@ -99,6 +101,24 @@ public class WebAppFactory : WebApplicationFactory<Program>
 
             await Task.Delay(50);
         }
+    }
+
+    /// <summary>Adds an account through the API (201 expected); returns the account as answered.</summary>
+    public static async Task<JsonElement> CreateAccountAsync(HttpClient client, string name, string phone)
+    {
+        using var response = await client.PostAsJsonAsync("/api/accounts", new { name, phone });
+        Assert.Equal(HttpStatusCode.Created, response.StatusCode);
+        return await response.Content.ReadFromJsonAsync<JsonElement>();
+    }
+
+    /// <summary>Links the account with a QR, lets the simulated phone scan it, and waits until it is connected.</summary>
+    public static async Task<JsonElement> ConnectAsync(HttpClient client, string phone)
+    {
+        using var link = await client.PostAsJsonAsync($"/api/accounts/{phone}/link", new { mode = "qr" });
+        Assert.Equal(HttpStatusCode.OK, link.StatusCode);
+        using var scan = await client.PostAsync($"/api/simulator/accounts/{phone}/scan", null);
+        Assert.Equal(HttpStatusCode.OK, scan.StatusCode);
+        return await PollAsync(client, $"/api/accounts/{phone}/status", s => s.GetProperty("isConnected").GetBoolean(), $"{phone} to connect");
     }
 
     /// <summary>Both Dispose and DisposeAsync end here, after the host has stopped.</summary>

@@ -21,6 +21,7 @@ public sealed class AnonymousCrawlerTests : IClassFixture<WebAppFactory>
         "/account/login",           // signing in
         "/account/setup",           // the one-time first-admin link (checks its own token)
         "/account/denied",          // the "not allowed" page
+        "/account/language",        // choosing the language on the sign-in page (a form post with an antiforgery token; anonymous: only the culture cookie)
         "/api/webhooks/{engine}",   // authenticated by its HMAC signature instead
     };
 

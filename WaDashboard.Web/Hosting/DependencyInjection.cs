@@ -3,6 +3,7 @@ using WaDashboard.Web.Api;
 using WaDashboard.Web.Components;
 using WaDashboard.Web.Components.Layout;
 using WaDashboard.Web.Components.Shared;
+using WaDashboard.Web.Localization;
 using WaDashboard.Web.Observability;
 using WaDashboard.Web.Security;
 
@@ -18,6 +19,10 @@ public static class DependencyInjection
     public static WebApplicationBuilder AddWaDashboardHosting(this WebApplicationBuilder builder)
     {
         PrivateFiles.Restrict();
+        // The server's own work (logs, background loops, the REST API) never depends on the machine's locale; each page
+        // request gets the person's language from the request localization.
+        System.Globalization.CultureInfo.DefaultThreadCurrentCulture = System.Globalization.CultureInfo.InvariantCulture;
+        System.Globalization.CultureInfo.DefaultThreadCurrentUICulture = System.Globalization.CultureInfo.InvariantCulture;
         builder.WebHost.UseStaticWebAssets();
         builder.AddWaDashboardLogging();
         builder.Services.AddHostedService<PrivateFiles>();
@@ -30,6 +35,7 @@ public static class DependencyInjection
         services.AddRazorComponents().AddInteractiveServerComponents();
         services.AddMudServices();
         services.AddThemePreference();
+        services.AddWaDashboardLocalization();
         services.AddProblemDetails();
         services.AddExceptionHandler<ErrorAnswers>();
         // Bad input reaches ErrorAnswers as an exception in every environment, which answers with the field at fault.
@@ -59,9 +65,11 @@ public static class DependencyInjection
         app.UseRateLimiter();
         app.UseAuthentication();
         app.UseAuthorization();
+        app.UseWaDashboardLocalization();
         app.UseAntiforgery();
         app.MapProbeEndpoints();
         app.MapSignOutEndpoints();
+        app.MapLanguageEndpoint();
         app.MapUsersEndpoints();
         app.MapWebhookEndpoints();
         app.MapGatewaysEndpoints();

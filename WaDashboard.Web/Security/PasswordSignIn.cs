@@ -38,6 +38,8 @@ public sealed class PasswordSignIn(
         if (result.Succeeded)
         {
             await audit.RecordAsync(email, "user.signin", null, null);
+            // The person's stored language becomes this browser's, so the sign-in page speaks it after a sign-out too.
+            Localization.LanguagePreference.AdoptStoredChoice(signIn.Context, await users.GetClaimsAsync(user!));
             return (SignInOutcome.SignedIn, null);
         }
 

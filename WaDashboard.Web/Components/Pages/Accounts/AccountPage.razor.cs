@@ -85,7 +85,7 @@ public partial class AccountPage
         try
         {
             var result = await Actions.SendAsync(_user, _account.Id, command, CancellationToken.None);
-            ShowMessage(result.Message, result.Accepted);
+            ShowMessage(Words.Outcome(result), result.Accepted);
         }
         finally
         {

@@ -8,6 +8,8 @@ using WaDashboard.Web.Security;
 using WaDashboard.Core.Sessions;
 using WaDashboard.Web.Components.Shared;
 
+using WaDashboard.Web.Localization;
+
 namespace WaDashboard.Web.Components.Pages.Accounts;
 
 public partial class AccountsPage
@@ -192,10 +194,10 @@ public partial class AccountsPage
         try
         {
             var results = await Actions.ReconnectManyAsync(_user, _selected.ToList(), CancellationToken.None);
-            _message = "Reconnect: " + string.Join(", ", results.Values
+            _message = L["Accounts.Bulk.Result", string.Join(L["Common.ListSeparator"], results.Values
                 .GroupBy(r => r.Outcome)
                 .OrderBy(g => g.Key)
-                .Select(g => $"{g.Count()} {OutcomeText(g.Key)}"));
+                .Select(g => L[$"Accounts.Bulk.{g.Key}", g.Count()].Value))];
             _selected.Clear();
         }
         finally
@@ -203,15 +205,6 @@ public partial class AccountsPage
             _busy = false;
         }
     }
-
-    private static string OutcomeText(CommandOutcome outcome) => outcome switch
-    {
-        CommandOutcome.Started => "started",
-        CommandOutcome.InProgress => "already in progress",
-        CommandOutcome.AlreadyConnected => "already connected",
-        CommandOutcome.Refused => "refused (see each account)",
-        _ => "done",
-    };
 
     private async Task FixAsync(AccountState account, AccountFix fix)
     {
@@ -232,7 +225,7 @@ public partial class AccountsPage
                 return;
             }
 
-            _message = $"{account.Name}: {result.Message}";
+            _message = $"{Bidi.Isolate(account.Name)}{L["Common.Colon"]} {Words.Outcome(result)}";
         }
         finally
         {
@@ -280,7 +273,19 @@ public partial class AccountsPage
 
     private int QueueDepth(AccountState account) => _queueDepths.TryGetValue(account.Id, out var n) ? n : 0;
 
-    private AccountStatusDescription Describe(AccountState account) => AccountStatusDescription.Describe(account, _now);
+    private AccountStatusDescription Describe(AccountState account) => Words.Describe(account, _now);
+
+    private string FilterText(string filter) => filter switch
+    {
+        AllStatuses => L["Accounts.Filter.All"],
+        NeedsYou => L["Accounts.Filter.NeedsYou"],
+        _ => Enum.TryParse<AccountStatus>(filter, out var status) ? Words.Status(status) : filter,
+    };
+
+    private static string Number(int value) => value.ToString("N0", System.Globalization.CultureInfo.CurrentCulture);
+
+    /// <summary>An alert in the person's language: the state it reports, and the reason when there is one.</summary>
+    private string AlertText(Alert alert) => Words.Alert(alert);
 
     private void OnSearchChanged(string? value) => _search = value ?? "";
 
@@ -294,10 +299,10 @@ public partial class AccountsPage
     private async Task OpenAddDialogAsync()
     {
         var options = new DialogOptions { MaxWidth = MaxWidth.Small, FullWidth = true, CloseOnEscapeKey = true, DefaultFocus = DefaultFocus.FirstChild };
-        var dialog = await Dialogs.ShowAsync<AddAccountDialog>("Add account", options);
+        var dialog = await Dialogs.ShowAsync<AddAccountDialog>(L["Accounts.Add"], options);
         if (await dialog.Result is { Canceled: false, Data: AccountState account })
         {
-            Snackbar.Add($"{account.Name} added. Link it with a QR code or a pairing code.", Severity.Success);
+            Snackbar.Add(L["Accounts.Added", Bidi.Isolate(account.Name)], Severity.Success);
             Navigation.NavigateTo($"accounts/{account.Id}");
         }
     }

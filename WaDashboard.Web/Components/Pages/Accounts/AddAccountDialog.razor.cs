@@ -6,6 +6,8 @@ using WaDashboard.Core.Sessions;
 using Microsoft.AspNetCore.Components.Authorization;
 using WaDashboard.Web.Security;
 
+using WaDashboard.Web.Localization;
+
 namespace WaDashboard.Web.Components.Pages.Accounts;
 
 /// <summary>Validates as the person types; nothing they typed is lost when the server refuses it.</summary>
@@ -23,11 +25,16 @@ public partial class AddAccountDialog
     private string _server = "";
     private IReadOnlyList<ServerChoice> _servers = [];
 
-    private sealed record ServerChoice(string Id, string Text);
+    private sealed record ServerChoice(string Id, int Used = 0, int? Capacity = null, bool Reachable = true);
 
     protected override void OnInitialized() =>
-        _servers = [new("", "Automatic: the server with the most free capacity"),
-            .. Fleet.WorkerLoads().Select(w => new ServerChoice(w.Id, w.Capacity is { } c ? $"{w.Id} ({w.Used} of {c}{(w.Reachable ? "" : ", not answering")})" : $"{w.Id} ({w.Used} accounts)"))];
+        _servers = [new(""), .. Fleet.WorkerLoads().Select(w => new ServerChoice(w.Id, w.Used, w.Capacity, w.Reachable))];
+
+    private string ServerText(ServerChoice server) =>
+        server.Id.Length == 0 ? L["AddAccount.Server.Automatic"]
+        : server.Capacity is { } capacity
+            ? L[server.Reachable ? "AddAccount.Server.Load" : "AddAccount.Server.LoadNotAnswering", Bidi.Isolate(server.Id), server.Used, capacity]
+            : L["AddAccount.Server.Accounts", Bidi.Isolate(server.Id), server.Used];
 
     [Inject] private Fleet Fleet { get; set; } = default!;
     [CascadingParameter] private IMudDialogInstance Dialog { get; set; } = default!;
@@ -59,18 +66,18 @@ public partial class AddAccountDialog
 
         if (PhoneNumber.TryParse(_phone, out var phone, out var error))
         {
-            _phoneError = Fleet.Find(phone.Value) is not null ? $"{phone.Value} is already in the fleet. Each number can be added once." : null;
+            _phoneError = Fleet.Find(phone.Value) is not null ? L["AddAccount.Duplicate", Bidi.Isolate(phone.Value)].Value : null;
             _normalized = _phoneError is null ? phone.Value : null;
             return _phoneError is null;
         }
 
-        _phoneError = error;
+        _phoneError = PhoneProblem.Describe(L, _phone, error);
         return false;
     }
 
     private async Task SubmitAsync()
     {
-        _nameError = string.IsNullOrWhiteSpace(_name) ? "A name is required, e.g. \"Clinic reception\"." : null;
+        _nameError = string.IsNullOrWhiteSpace(_name) ? L["AddAccount.NameRequired"].Value : null;
         var phoneOk = ValidatePhone(showEmpty: true);
         if (_nameError is not null || !phoneOk)
         {

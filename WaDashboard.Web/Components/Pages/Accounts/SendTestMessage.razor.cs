@@ -1,6 +1,7 @@
 using Microsoft.AspNetCore.Components;
 using WaDashboard.Core.Accounts;
 using WaDashboard.Core.Messaging;
+using WaDashboard.Web.Localization;
 
 namespace WaDashboard.Web.Components.Pages.Accounts;
 
@@ -10,10 +11,12 @@ namespace WaDashboard.Web.Components.Pages.Accounts;
 /// </summary>
 public partial class SendTestMessage
 {
-    public const string DefaultText = "Test message from WaDashboard";
 
     private string _to = "";
-    private string _text = DefaultText;
+    private string? _textTyped;
+
+    /// <summary>A test message in the person's language until they type their own.</summary>
+    private string MessageText { get => _textTyped ?? L["Messages.DefaultText"]; set => _textTyped = value; }
     private string? _toError;
     private string? _textError;
     private bool _busy;
@@ -50,26 +53,25 @@ public partial class SendTestMessage
             EnqueueResult? result = null;
             if (!await Actions.TryActAsync(user, "message.send", Account.Id, async () =>
                 {
-                    result = await Outbox.EnqueueAsync(new OutboxRequest(Account.Id, _to, _text, null, null), CancellationToken.None);
+                    result = await Outbox.EnqueueAsync(new OutboxRequest(Account.Id, _to, MessageText, null, null), CancellationToken.None);
                     return $"{result.Message.Id} to {result.Message.To.Masked} (test message)";
                 }, CancellationToken.None))
             {
-                await OnMessage.InvokeAsync((WaDashboard.Web.Security.OperatorActions.ViewOnly, false));
+                await OnMessage.InvokeAsync((L["Common.ViewOnly"], false));
                 return;
             }
 
             var message = result!.Message;
-            await OnMessage.InvokeAsync(($"Queued as message {message.Id} to {message.To.Value}. " + (Account.IsConnected
-                ? "It goes out as soon as the rate limit allows; the simulated phone shows it below when it arrives."
-                : "It waits until the account is connected; nothing is sent before."), true));
+            await OnMessage.InvokeAsync((L[Account.IsConnected ? "Messages.Queued" : "Messages.QueuedUntilConnected",
+                Bidi.Isolate(message.Id.ToString(System.Globalization.CultureInfo.InvariantCulture)), Bidi.Isolate(message.To.Value)].Value, true));
         }
         catch (MessageValidationException ex) when (ex.Field == "to")
         {
-            _toError = ex.Message;
+            _toError = PhoneProblem.Describe(L, _to, ex.Message);
         }
-        catch (MessageValidationException ex)
+        catch (MessageValidationException)
         {
-            _textError = ex.Message;
+            _textError = L["Messages.TextInvalid"];
         }
         finally
         {

@@ -25,15 +25,7 @@ public partial class SessionHealthCard
     [Inject] private FleetEvents Events { get; set; } = default!;
     [Inject] private TimeProvider Time { get; set; } = default!;
 
-    private string VerdictText => _diagnosis?.Session.Verdict switch
-    {
-        SessionVerdict.Valid => "Valid",
-        SessionVerdict.NeedsAttention => "Valid, needs tidying",
-        SessionVerdict.Corrupt => "Corrupt",
-        SessionVerdict.NoLogin => "No login",
-        SessionVerdict.Unchecked => "Could not be checked",
-        _ => "No session",
-    };
+    private string VerdictText => Words.VerdictShort(_diagnosis?.Session.Verdict ?? SessionVerdict.Missing);
 
     /// <summary>
     /// The worst finding's action when it is about storage (clear, trim, unlock, tidy); linking and reconnecting have
@@ -50,7 +42,7 @@ public partial class SessionHealthCard
             var user = (await Authentication.GetAuthenticationStateAsync()).User;
             var outcome = await Actions.ActAsync(user, $"storage.{finding.Action}", finding.AccountId,
                 () => Diagnostics.RunAsync(finding, CancellationToken.None), o => o.Message, CancellationToken.None);
-            _message = outcome?.Message ?? WaDashboard.Web.Security.OperatorActions.ViewOnly;
+            _message = outcome is null ? L["Common.ViewOnly"] : Words.ActionOutcome(outcome);
         }
         finally
         {

@@ -3,6 +3,7 @@ using WaDashboard.Core.Accounts;
 using WaDashboard.Core.Engines.Simulator;
 using Microsoft.AspNetCore.Components.Authorization;
 using WaDashboard.Web.Security;
+using WaDashboard.Web.Localization;
 
 namespace WaDashboard.Web.Components.Pages.Accounts;
 
@@ -25,7 +26,7 @@ public partial class SimulatorPanel
     private async Task Scan()
     {
         var user = (await Authentication.GetAuthenticationStateAsync()).User;
-        await Report(await Actions.SimulateScanAsync(user, Account.Id, CancellationToken.None), "The simulated phone scanned the code.");
+        await Report(await Actions.SimulateScanAsync(user, Account.Id, CancellationToken.None), L["Simulator.Scanned"]);
     }
 
     private async Task Inject(SimulatorFaultKind kind)
@@ -38,9 +39,9 @@ public partial class SimulatorPanel
             _ => new SimulatorFault(kind),
         };
         var user = (await Authentication.GetAuthenticationStateAsync()).User;
-        await Report(await Actions.SimulateFaultAsync(user, Account.Id, fault, CancellationToken.None), $"Simulated: {kind}.");
+        await Report(await Actions.SimulateFaultAsync(user, Account.Id, fault, CancellationToken.None), L["Simulator.Injected", L[$"Simulator.Fault.{kind}"]]);
     }
 
     private Task Report(string? error, string success) =>
-        OnMessage.InvokeAsync(error is null ? (success, true) : (error, false));
+        OnMessage.InvokeAsync(error is null ? (success, true) : (L["Outcome.Refused", Bidi.Isolate(error)], false));
 }

@@ -3,6 +3,7 @@ using Microsoft.AspNetCore.Components.Authorization;
 using WaDashboard.Core.Accounts;
 using WaDashboard.Core.Sessions;
 using WaDashboard.Web.Security;
+using WaDashboard.Web.Localization;
 
 namespace WaDashboard.Web.Components.Pages.Accounts;
 
@@ -36,9 +37,9 @@ public partial class WorkerCard
 
     private string Describe(string workerId) => Fleet.Workers.Find(workerId) switch
     {
-        null => "(not configured: move the account to a configured server)",
-        { IsRemote: true } w => $"(gateway {w.Kind}, {w.Url})",
-        _ => "(built-in simulator)",
+        null => L["Worker.NotConfigured"],
+        { IsRemote: true } w => L["Worker.Gateway", Bidi.Isolate(w.Kind), Bidi.Isolate(w.Url ?? "")],
+        _ => L["Worker.Simulator"],
     };
 
     private async Task MoveAsync()
@@ -53,9 +54,10 @@ public partial class WorkerCard
         {
             var user = (await Authentication.GetAuthenticationStateAsync()).User;
             var result = await Actions.MoveAccountAsync(user, Account.Id, _target, CancellationToken.None);
+            var target = _target;
             _confirming = false;
             _target = null;
-            await OnMessage.InvokeAsync((result.Message, result.Accepted));
+            await OnMessage.InvokeAsync((result.Accepted && target is not null ? L["Worker.Moved", Bidi.Isolate(target)] : Words.Outcome(result), result.Accepted));
         }
         finally
         {

@@ -24,7 +24,7 @@ public partial class ApiKeysPage
         var principal = (await Authentication.GetAuthenticationStateAsync()).User;
         if (!await Actions.CanAsync(principal, Policies.Administer))
         {
-            _error = "Only an admin can create keys.";
+            _error = L["Keys.OnlyAdmin"];
             return;
         }
 

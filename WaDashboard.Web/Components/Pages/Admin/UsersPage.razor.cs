@@ -45,7 +45,7 @@ public partial class UsersPage
         var principal = (await Authentication.GetAuthenticationStateAsync()).User;
         if (!await Actions.CanAsync(principal, Policies.Administer))
         {
-            (_message, _ok) = ("Only an admin can add users.", false);
+            (_message, _ok) = (L["Users.OnlyAdmin"], false);
             return;
         }
 
@@ -59,7 +59,7 @@ public partial class UsersPage
 
         await Users.AddToRoleAsync(user, _role);
         await Actions.RecordAsync(principal, "user.create", $"{user.Email} as {_role}", CancellationToken.None);
-        (_message, _ok) = ($"{user.Email} can now sign in as {_role}.", true);
+        (_message, _ok) = (L["Users.Added", Localization.Bidi.Isolate(user.Email ?? ""), L[$"Role.{_role}"]], true);
         _email = _password = "";
         await LoadAsync();
     }
@@ -74,7 +74,7 @@ public partial class UsersPage
 
         await Users.DeleteAsync(user);
         await Actions.RecordAsync(principal, "user.delete", user.Email, CancellationToken.None);
-        (_message, _ok) = ($"{user.Email} was removed.", true);
+        (_message, _ok) = (L["Users.Removed", Localization.Bidi.Isolate(user.Email ?? "")], true);
         await LoadAsync();
     }
 }

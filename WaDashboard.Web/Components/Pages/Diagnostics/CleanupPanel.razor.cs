@@ -30,16 +30,32 @@ public partial class CleanupPanel
 
     private TimeSpan Retention => Options.Value.QuarantineRetention;
 
-    private string RetentionText => Retention.TotalDays >= 1 ? $"{Retention.TotalDays:0.#} days" : $"{Retention.TotalHours:0.#} h";
+    private string RetentionText => Retention.TotalDays >= 1 ? L["Cleanup.Days", Retention.TotalDays.ToString("0.#", System.Globalization.CultureInfo.CurrentCulture)]
+        : L["Cleanup.Hours", Retention.TotalHours.ToString("0.#", System.Globalization.CultureInfo.CurrentCulture)];
 
     private string StatusText => _progress.Phase switch
     {
-        CleanupPhase.Planning => _progress.DryRun ? "Dry run: scanning the session folders…" : "Scanning the session folders…",
-        CleanupPhase.Running => $"Cleaning up: {_progress.Processed} of {_progress.Total} done, {SessionInspector.FormatSize(_progress.BytesFreed)} freed so far.",
-        CleanupPhase.Finished => _progress.DryRun ? "Dry run finished; nothing was changed." : $"Finished: {_progress.Total} item(s) processed.",
-        CleanupPhase.Failed => "The cleanup failed: " + _progress.Error,
+        CleanupPhase.Planning => _progress.DryRun ? L["Cleanup.Planning.DryRun"] : L["Cleanup.Planning"],
+        CleanupPhase.Running => L["Cleanup.Running", _progress.Processed, _progress.Total, Words.Size(_progress.BytesFreed)],
+        CleanupPhase.Finished => _progress.DryRun ? L["Cleanup.Finished.DryRun"] : L["Cleanup.Finished", _progress.Total],
+        CleanupPhase.Failed => L["Cleanup.Failed", Localization.Bidi.Isolate(_progress.Error ?? "")],
         _ => "",
     };
+
+    /// <summary>What the run did or would do, as <see cref="CleanupReport.Summary"/> says it for the API.</summary>
+    private string Summary(CleanupReport report)
+    {
+        var kept = report.Plan.Kept.Count > 0 ? " " + L["Cleanup.Summary.Kept", report.Plan.Kept.Count] : "";
+        if (report.DryRun)
+        {
+            return report.Plan.ToDo.Count == 0
+                ? L["Cleanup.Summary.Nothing"] + kept
+                : L["Cleanup.Summary.Would", report.Plan.ToDo.Count, Words.Size(report.Plan.BytesFreedAtOnce), Words.Size(report.Plan.BytesQuarantined), RetentionText] + kept;
+        }
+
+        var failed = report.Failed > 0 ? " " + L["Cleanup.Summary.Failed", report.Failed] : "";
+        return L["Cleanup.Summary.Done", report.Done, Words.Size(report.BytesFreed), Words.Size(report.BytesQuarantined), RetentionText] + failed + kept;
+    }
 
     protected override void OnInitialized()
     {
@@ -73,31 +89,22 @@ public partial class CleanupPanel
                 return Task.FromResult(refused ?? "started");
             }, CancellationToken.None))
         {
-            refused = WaDashboard.Web.Security.OperatorActions.ViewOnly;
+            refused = L["Common.ViewOnly"];
         }
 
-        _message = refused;
+        _message = refused is null ? null : L["Outcome.Refused", Localization.Bidi.Isolate(refused)].Value;
         _progress = Job.Progress;
     }
 
     private static CleanupItemResult? Result(CleanupReport report, CleanupItem item) => report.Results.FirstOrDefault(r => r.Item == item);
 
-    private static string KindText(CleanupKind kind) => kind switch
-    {
-        CleanupKind.OrphanFolder => "Folder without an account",
-        CleanupKind.SupersededGeneration => "Old session generation",
-        CleanupKind.Caches => "Caches",
-        CleanupKind.StaleLocks => "Stale lock",
-        CleanupKind.TempFiles => "Temp files",
-        CleanupKind.ExpiredQuarantine => "Expired quarantine entry",
-        _ => kind.ToString(),
-    };
+    private string KindText(CleanupKind kind) => L[$"Cleanup.Kind.{kind}"];
 
-    private static string OutcomeText(CleanupReport report, CleanupItem item, CleanupItemResult? result) =>
-        item.KeptBecause is { } kept ? "Left alone: " + kept
-        : report.DryRun ? (item.FreesAtOnce ? "Delete (frees space at once)" : "Move to the quarantine")
+    private string OutcomeText(CleanupReport report, CleanupItem item, CleanupItemResult? result) =>
+        item.KeptBecause is { } kept ? L["Cleanup.LeftAlone", Localization.Bidi.Isolate(kept)]
+        : report.DryRun ? (item.FreesAtOnce ? L["Cleanup.WouldDelete"] : L["Cleanup.WouldQuarantine"])
         : result is null ? ""
-        : $"{result.Outcome}: {result.Message}";
+        : L[$"Cleanup.Item.{result.Outcome}", Localization.Bidi.Isolate(result.Message)];
 
     public async ValueTask DisposeAsync()
     {

@@ -39,7 +39,9 @@ public partial class DiagnosticsPage
     [Inject] private TimeProvider Time { get; set; } = default!;
     [Inject] private NavigationManager Navigation { get; set; } = default!;
 
-    private string HeadingText => AccountId is { } id && _accounts.GetValueOrDefault(id) is { } a ? $"Diagnostics: {a.Account.Name}" : "Diagnostics";
+    private string HeadingText => AccountId is { } id && _accounts.GetValueOrDefault(id) is { } a
+        ? L["Diagnostics.TitleOf", Localization.Bidi.Isolate(a.Account.Name)]
+        : L["Nav.Diagnostics"];
 
     private string PageTitleText => HeadingText;
 
@@ -157,7 +159,7 @@ public partial class DiagnosticsPage
                 () => Diagnostics.RunAsync(finding, CancellationToken.None), o => o.Message, CancellationToken.None);
             if (outcome is null)
             {
-                ShowMessage(WaDashboard.Web.Security.OperatorActions.ViewOnly, false);
+                ShowMessage(L["Common.ViewOnly"], false);
                 return;
             }
 
@@ -167,7 +169,7 @@ public partial class DiagnosticsPage
                 return;
             }
 
-            ShowMessage((finding.AccountName is { } name ? name + ": " : "") + outcome.Message, outcome.Done);
+            ShowMessage((finding.AccountName is { } name ? Localization.Bidi.Isolate(name) + L["Common.Colon"] + " " : "") + Words.ActionOutcome(outcome), outcome.Done);
         }
         finally
         {
@@ -185,7 +187,7 @@ public partial class DiagnosticsPage
             var user = (await Authentication.GetAuthenticationStateAsync()).User;
             var outcome = await Actions.ActAsync(user, "storage.restore-creds", backup.AccountId,
                 () => Diagnostics.RestoreCredsAsync(backup.AccountId, backup.Id, CancellationToken.None), o => o.Message, CancellationToken.None);
-            ShowMessage(outcome?.Message ?? WaDashboard.Web.Security.OperatorActions.ViewOnly, outcome?.Done == true);
+            ShowMessage(outcome is null ? L["Common.ViewOnly"] : Words.ActionOutcome(outcome), outcome?.Done == true);
         }
         finally
         {
@@ -205,16 +207,6 @@ public partial class DiagnosticsPage
     private int Count(FindingSeverity severity) => _findings.Count(f => f.Severity == severity);
 
     private static string Flag(bool value) => value ? "true" : "false";
-
-    private static string VerdictText(SessionVerdict verdict) => verdict switch
-    {
-        SessionVerdict.Missing => "No session folder (or an empty one)",
-        SessionVerdict.Corrupt => "Corrupt: the login is proven broken",
-        SessionVerdict.NoLogin => "Readable, but holds no linked login",
-        SessionVerdict.Unchecked => "Could not be checked; nothing was changed",
-        SessionVerdict.NeedsAttention => "Valid; needs tidying",
-        _ => "Valid",
-    };
 
     private static string KeyFilesText(SessionInspection session) =>
         string.Join(", ", session.KeyFileCounts.OrderBy(p => p.Key, StringComparer.Ordinal).Select(p =>

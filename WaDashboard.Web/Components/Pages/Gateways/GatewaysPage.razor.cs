@@ -44,8 +44,8 @@ public partial class GatewaysPage
             return;
         }
 
-        var (_, message) = await Actions.RemoveLeftBehindSessionAsync(_user, workerId, sessionName, CancellationToken.None);
-        _message = message;
+        var (done, message) = await Actions.RemoveLeftBehindSessionAsync(_user, workerId, sessionName, CancellationToken.None);
+        _message = done ? L["Servers.Removed", Localization.Bidi.Isolate(sessionName), Localization.Bidi.Isolate(workerId)] : L["Outcome.Refused", Localization.Bidi.Isolate(message)];
         await ListAsync(workerId);
     }
 
@@ -74,7 +74,7 @@ public partial class GatewaysPage
         _sessions = [];
         if (Fleet.Workers.Find(workerId)?.Gateway is not { } gateway)
         {
-            _listError = $"'{workerId}' is not a gateway server.";
+            _listError = L["Servers.NotGateway", Localization.Bidi.Isolate(workerId)];
             return;
         }
 
@@ -84,20 +84,13 @@ public partial class GatewaysPage
         }
         catch (Exception ex) when (ex is HttpRequestException or TimeoutException or InvalidOperationException or TaskCanceledException)
         {
-            _listError = $"{workerId} did not answer: {ex.Message}";
+            _listError = L["Servers.NoAnswer", Localization.Bidi.Isolate(workerId), Localization.Bidi.Isolate(ex.Message)];
         }
     }
 
-    private string Ago(DateTimeOffset? at) => at is { } t ? AccountStatusDescription.Ago(_now - t) : "never";
+    private string Ago(DateTimeOffset? at) => at is { } t ? Words.Ago(_now - t) : L["Servers.Never"];
 
-    private static string StateLabel(string state) => state switch
-    {
-        "Up" => "Up",
-        "Unknown" => "Not contacted yet",
-        "Failing" => "Failing",
-        "BreakerOpen" => "Not answering (paused)",
-        _ => state,
-    };
+    private string StateLabel(string state) => state is "Up" or "Unknown" or "Failing" or "BreakerOpen" ? L[$"Servers.State.{state}"] : state;
 
     private static Color StateColor(string state) => state switch
     {

@@ -1,6 +1,9 @@
 using System.Globalization;
 using MudBlazor;
+using WaDashboard.Core.Accounts;
 using WaDashboard.Core.Health;
+using WaDashboard.Core.Reconnect;
+using WaDashboard.Web.Localization;
 
 namespace WaDashboard.Web.Components.Pages.Health;
 
@@ -55,7 +58,8 @@ public sealed record HealthCharts(
         ["Unknown"] = "#78909c",
     };
 
-    public static HealthCharts From(FleetHealthSnapshot snapshot, TimeZoneInfo zone)
+    /// <summary>The series, legends and labels in the person's language (<paramref name="words"/>); the colours by the stable codes.</summary>
+    public static HealthCharts From(FleetHealthSnapshot snapshot, TimeZoneInfo zone, ConsoleText words)
     {
         var hours = Hours(snapshot.At - FleetHealthReport.Window, snapshot.At);
         var index = hours.Select((h, i) => (h, i)).ToDictionary(p => p.h, p => p.i);
@@ -73,15 +77,17 @@ public sealed record HealthCharts(
             return values;
         }
 
-        var disconnects = snapshot.DisconnectsPerHour.GroupBy(h => h.Series).OrderBy(g => g.Key, StringComparer.Ordinal)
-            .Select(g => new ChartSeries<double> { Name = g.Key, Data = PerHour(g) }).ToList();
+        var reasons = snapshot.DisconnectsPerHour.GroupBy(h => h.Series).OrderBy(g => g.Key, StringComparer.Ordinal).ToList();
+        var disconnects = reasons
+            .Select(g => new ChartSeries<double> { Name = Enum.TryParse<DisconnectReason>(g.Key, out var reason) ? words.ReasonTitle(reason) : g.Key, Data = PerHour(g) })
+            .ToList();
         var attempts = snapshot.ReconnectAttemptsPerHour.Count == 0 ? [] : new List<ChartSeries<double>>
         {
-            new() { Name = "Attempts", Data = PerHour(snapshot.ReconnectAttemptsPerHour) },
+            new() { Name = words.Ui["Health.Series.Attempts"], Data = PerHour(snapshot.ReconnectAttemptsPerHour) },
         };
         return new HealthCharts(
-            [new ChartSeries<double> { Name = "Accounts", Data = snapshot.ByState.Select(s => (double)s.Count).ToArray() }],
-            snapshot.ByState.Select(s => s.State).ToArray(),
+            [new ChartSeries<double> { Name = words.Ui["Health.Series.Accounts"], Data = snapshot.ByState.Select(s => (double)s.Count).ToArray() }],
+            snapshot.ByState.Select(s => Enum.TryParse<AccountStatus>(s.State, out var status) ? words.Status(status) : s.State).ToArray(),
             new DonutChartOptions { ChartPalette = snapshot.ByState.Select(s => StateColours.GetValueOrDefault(s.State, "#9e9e9e")).ToArray() },
             disconnects,
             new StackedBarChartOptions
@@ -90,10 +96,10 @@ public sealed record HealthCharts(
                 YAxisTicks = 0,
                 YAxisFormat = "0",
                 ShowZeroValues = false,
-                ChartPalette = disconnects.Select(d => ReasonColours.GetValueOrDefault(d.Name, "#9e9e9e")).ToArray(),
+                ChartPalette = reasons.Select(g => ReasonColours.GetValueOrDefault(g.Key, "#9e9e9e")).ToArray(),
             },
             attempts,
-            hours.Select(h => TimeZoneInfo.ConvertTime(h, zone).ToString("HH:00", CultureInfo.InvariantCulture)).ToArray(),
+            hours.Select(h => TimeZoneInfo.ConvertTime(h, zone).ToString("HH:00", CultureInfo.CurrentCulture)).ToArray(),
             snapshot.DisconnectsPerHour.Sum(h => h.Count),
             snapshot.ReconnectAttemptsPerHour.Sum(h => h.Count));
     }

@@ -30,14 +30,18 @@ public partial class HealthPage
         }, Time, TimeSpan.FromSeconds(10));
     }
 
-    private string AsOf => TimeZoneInfo.ConvertTime(_snapshot!.At, Time.LocalTimeZone).ToString("HH:mm:ss");
+    private string AsOf => TimeZoneInfo.ConvertTime(_snapshot!.At, Time.LocalTimeZone).ToString("T", System.Globalization.CultureInfo.CurrentCulture);
+
+    private static string Number(double value, string format = "N0") => value.ToString(format, System.Globalization.CultureInfo.CurrentCulture);
 
     private Task RefreshAsync() => LoadAsync();
+
+    private string StateText(string state) => Enum.TryParse<Core.Accounts.AccountStatus>(state, out var status) ? Words.Status(status) : state;
 
     private async Task LoadAsync()
     {
         var snapshot = await Report.BuildAsync(CancellationToken.None);
-        _charts = HealthCharts.From(snapshot, Time.LocalTimeZone);
+        _charts = HealthCharts.From(snapshot, Time.LocalTimeZone, Words);
         _snapshot = snapshot;
     }
 

@@ -54,10 +54,17 @@ public partial class OutboxPage
     private sealed record Choice(string Value, string Text);
 
     private IEnumerable<Choice> AccountChoices =>
-        [new(AllAccounts, "All accounts"), .. Fleet.Accounts.Select(a => new Choice(a.Id, $"{a.Name} ({a.Phone.Value})"))];
+        [new(AllAccounts, L["Diagnostics.AllAccounts"]), .. Fleet.Accounts.Select(a => new Choice(a.Id, $"{Localization.Bidi.Isolate(a.Name)} ({Localization.Bidi.Isolate(a.Phone.Value)})"))];
 
     private string AccountText(string? value) =>
-        value is null or AllAccounts ? "All accounts" : Fleet.Get(value) is { } a ? $"{a.Name} ({a.Phone.Value})" : value;
+        value is null or AllAccounts ? L["Diagnostics.AllAccounts"] : Fleet.Get(value) is { } a ? $"{Localization.Bidi.Isolate(a.Name)} ({Localization.Bidi.Isolate(a.Phone.Value)})" : value;
+
+    private string StatusText(string? status) => status switch
+    {
+        null or AllStatuses => L["Outbox.Filter.All"],
+        NeedsYou => L["Accounts.Filter.NeedsYou"],
+        _ => L[$"Message.Label.{status}"],
+    };
 
     private int PageCount => (_messages.Count + PageSize - 1) / PageSize;
 
@@ -128,7 +135,7 @@ public partial class OutboxPage
 
     private int Count(OutboxStatus status) => _counts.TryGetValue(status, out var n) ? n : 0;
 
-    private OutboxMessageDescription Describe(OutboxMessage m) => OutboxMessageDescription.Describe(m, Fleet.Get(m.AccountId), _now);
+    private OutboxMessageDescription Describe(OutboxMessage m) => Words.DescribeMessage(m, Fleet.Get(m.AccountId), _now);
 
     private static string Shorten(string text) => text.Length <= 120 ? text : text[..117] + "…";
 
@@ -144,7 +151,14 @@ public partial class OutboxPage
                 result = await action();
                 return $"message {message.Id}: {result.Message}";
             }, CancellationToken.None);
-            _message = allowed ? $"Message {message.Id}: {result!.Message}" : WaDashboard.Web.Security.OperatorActions.ViewOnly;
+            _message = !allowed ? L["Common.ViewOnly"]
+                : result!.Done ? L[result.Updated?.Status switch
+                {
+                    OutboxStatus.Cancelled => "Outbox.Done.Cancelled",
+                    OutboxStatus.Sent => "Outbox.Done.MarkedSent",
+                    _ => "Outbox.Done.Queued",
+                }, message.Id]
+                : L["Outbox.ActionRefused", message.Id, Localization.Bidi.Isolate(result.Message)];
             _messageOk = allowed && result!.Done;
         }
         finally

@@ -1,11 +1,12 @@
 using System.Diagnostics;
 
-namespace WaDashboard.Tests.Support;
+namespace WaDashboard.Testing;
 
 /// <summary>
 /// The session folders under WaDashboard.Tests/Fixtures/RealFolders, made by the engines' own libraries with
 /// tools/fixtures/make-all.sh: Baileys (useMultiFileAuthState), whatsapp-web.js LocalAuth driving Debian's Chromium, and
-/// whatsmeow's schema. Tests work on copies; links (Chromium's Singleton* locks) are copied as links.
+/// whatsmeow's schema. The tests and the bench's storage scenario work on copies; links (Chromium's Singleton* locks)
+/// are copied as links.
 /// </summary>
 public static class RealFolders
 {
@@ -33,14 +34,21 @@ public static class RealFolders
         WwebjsReached, WwebjsNeverReached, WwebjsCrashed,
     ];
 
-    /// <summary>Where the fixtures are in the source tree (found from the test assembly upwards).</summary>
-    public static string Root { get; } = FindRoot();
+    /// <summary>Where the fixtures are in the source tree.</summary>
+    public static string Root { get; } = Path.Combine(RepositoryLayout.Root(), "WaDashboard.Tests", "Fixtures", "RealFolders");
 
-    /// <summary>Copies a fixture to <paramref name="target"/> (created), links as links, and returns the target.</summary>
+    /// <summary>
+    /// Copies a fixture to <paramref name="target"/> (created), links as links and files with their modification times,
+    /// and returns the target.
+    /// </summary>
     public static string CopyTo(string name, string target)
     {
         var source = Path.Combine(Root, name);
-        Assert.True(Directory.Exists(source), $"fixture {name} is missing under {Root}; make it with tools/fixtures/make-all.sh");
+        if (!Directory.Exists(source))
+        {
+            throw new DirectoryNotFoundException($"fixture {name} is missing under {Root}; make it with tools/fixtures/make-all.sh");
+        }
+
         CopyTree(source, target);
         return target;
     }
@@ -88,19 +96,5 @@ public static class RealFolders
                 File.SetLastWriteTimeUtc(destination, File.GetLastWriteTimeUtc(entry.FullName));
             }
         }
-    }
-
-    private static string FindRoot()
-    {
-        for (var dir = new DirectoryInfo(AppContext.BaseDirectory); dir is not null; dir = dir.Parent)
-        {
-            var candidate = Path.Combine(dir.FullName, "WaDashboard.Tests", "Fixtures", "RealFolders");
-            if (Directory.Exists(candidate))
-            {
-                return candidate;
-            }
-        }
-
-        throw new DirectoryNotFoundException("WaDashboard.Tests/Fixtures/RealFolders not found above " + AppContext.BaseDirectory);
     }
 }
