@@ -130,7 +130,7 @@ public sealed class GatewayFleetTests : EndToEndTest
         var leftRow = page.Locator($"#server-sessions tr[data-session='{leftBehind}']");
         await Expect(leftRow).ToContainTextAsync("no longer exists");
         await leftRow.Locator(".wa-remove-session").ClickAsync();
-        await Expect(page.Locator("#gateways-message")).ToContainTextAsync($"Removed '{leftBehind}' from gw-b");
+        await Expect(page.Locator("#gateways-message")).ToContainTextAsync($"Session {leftBehind} removed from gw-b.");
         await Expect(leftRow).ToHaveCountAsync(0);
         Assert.Null(Server("gw-b").Status(leftBehind));
         Assert.Equal("WORKING", Server("gw-b").Status("default"));

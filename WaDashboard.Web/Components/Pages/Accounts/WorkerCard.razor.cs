@@ -49,15 +49,16 @@ public partial class WorkerCard
             return;
         }
 
+        // Taken before the awaits: the move re-renders this card with the account's new worker, which clears the choice.
+        var target = _target;
         _busy = true;
         try
         {
             var user = (await Authentication.GetAuthenticationStateAsync()).User;
-            var result = await Actions.MoveAccountAsync(user, Account.Id, _target, CancellationToken.None);
-            var target = _target;
+            var result = await Actions.MoveAccountAsync(user, Account.Id, target, CancellationToken.None);
             _confirming = false;
             _target = null;
-            await OnMessage.InvokeAsync((result.Accepted && target is not null ? L["Worker.Moved", Bidi.Isolate(target)] : Words.Outcome(result), result.Accepted));
+            await OnMessage.InvokeAsync((result.Accepted ? L["Worker.Moved", Bidi.Isolate(target)] : Words.Outcome(result), result.Accepted));
         }
         finally
         {
