@@ -21,7 +21,7 @@ public sealed class CleanupCrashTests : IDisposable
     private const int IdleAccounts = 10;
     private const int ConnectedAccounts = 3;
     private const int Orphans = 200;
-    private static readonly TimeSpan ProcessPatience = TimeSpan.FromSeconds(60);
+    private static readonly TimeSpan ProcessPatience = TimeSpan.FromSeconds(180);
 
     private readonly TempDirectory _root = new("wadash-crash");
     private readonly string _data;
