@@ -271,31 +271,29 @@ public sealed class PipelineScenario : IScenario
         {
             var untouched = new Samples();
             int tail = 0, held = 0;
+            List<(long Emitted, double Ms, bool Overlapped)> spans;
             lock (_spans)
             {
-                foreach (var (emitted, notified, ms) in _spans)
-                {
-                    var overlapped = _pauses.Overlaps(emitted, notified);
-                    if (!overlapped)
-                    {
-                        untouched.Add(ms);
-                    }
+                spans = _spans.Select(sp => (sp.Emitted, sp.Ms, _pauses.Overlaps(sp.Emitted, sp.Notified))).ToList();
+            }
 
-                    if (ms > p99)
-                    {
-                        tail++;
-                        held += overlapped ? 1 : 0;
-                    }
+            foreach (var (_, ms, overlapped) in spans)
+            {
+                if (!overlapped)
+                {
+                    untouched.Add(ms);
+                }
+
+                if (ms > p99)
+                {
+                    tail++;
+                    held += overlapped ? 1 : 0;
                 }
             }
 
             if (_tracePath is { } dump)
             {
-                lock (_spans)
-                {
-                    File.WriteAllLines(dump, _spans.Select(sp => $"{Stopwatch.GetElapsedTime(from, sp.Emitted).TotalMilliseconds:F3},{sp.Ms:F3},{(_pauses.Overlaps(sp.Emitted, sp.Notified) ? 1 : 0)}"));
-                }
-
+                File.WriteAllLines(dump, spans.Select(sp => $"{Stopwatch.GetElapsedTime(from, sp.Emitted).TotalMilliseconds:F3},{sp.Ms:F3},{(sp.Overlapped ? 1 : 0)}"));
                 File.WriteAllLines(dump + ".pauses", _pauses.All().Select(p => $"{Stopwatch.GetElapsedTime(from, p.Start).TotalMilliseconds:F3},{Stopwatch.GetElapsedTime(p.Start, p.End).TotalMilliseconds:F3}"));
             }
 

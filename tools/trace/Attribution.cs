@@ -3,12 +3,22 @@ using Microsoft.Diagnostics.Tracing.Etlx;
 using Microsoft.Diagnostics.Tracing.Parsers.Clr;
 public static class Attribution
 {
+    /// <summary>The trace with its call stacks resolved; the conversion is kept beside it (.etlx) and reused.</summary>
+    public static TraceLog Open(string path)
+    {
+        var etlx = Path.ChangeExtension(path, ".etlx");
+        if (!File.Exists(etlx))
+        {
+            TraceLog.CreateFromEventPipeDataFile(path, etlx);
+        }
+
+        return new TraceLog(etlx);
+    }
+
     // allocations <file>: allocations grouped by the innermost WaDashboard frame (then type), over the whole trace, excluding seeding (FleetSeed) and raw floor
     public static void Run(string path)
     {
-        var etlx = Path.ChangeExtension(path, ".etlx");
-        if (!File.Exists(etlx)) TraceLog.CreateFromEventPipeDataFile(path, etlx);
-        using var log = new TraceLog(etlx);
+        using var log = Open(path);
         var byFrame = new Dictionary<string, long>(); var byType = new Dictionary<string, long>(); long total = 0;
         foreach (var e in log.Events)
         {

@@ -6,8 +6,7 @@ public static class Stacks
     // stacks <file> <typeSubstring> <from> <to>: top allocation call paths for a type
     public static void Run(string path, string type, double from, double to)
     {
-        var etlx = TraceLog.CreateFromEventPipeDataFile(path);
-        using var log = TraceLog.OpenOrConvert(etlx);
+        using var log = Attribution.Open(path);
         var counts = new Dictionary<string, long>();
         foreach (var e in log.Events)
         {
