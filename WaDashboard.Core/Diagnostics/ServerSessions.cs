@@ -19,10 +19,10 @@ public static class ServerSessions
             var account = s.AccountId is { } id ? fleet.Get(id) : null;
             var (managed, finding) = (s.AccountId, account) switch
             {
-                (null, _) => (false, "Not created by this dashboard: it is left alone. Add the number as an account on this server to manage it here."),
-                (_, null) => (false, "Named for an account that no longer exists here: remove it on the server to free its place."),
+                (null, _) => (false, DiagnosisAnswers.Say("Server.NotOurs")),
+                (_, null) => (false, DiagnosisAnswers.Say("Server.AccountGone")),
                 (_, { } a) when !string.Equals(a.WorkerId, serverId, StringComparison.OrdinalIgnoreCase) =>
-                    (false, $"Left behind: the account now runs on {a.WorkerId}. Remove it on this server."),
+                    (false, DiagnosisAnswers.Say("Server.LeftBehind", a.WorkerId)),
                 _ => (true, (string?)null),
             };
             return new ServerSession(s.Name, s.Status, s.Engine, s.MeId, s.AccountId, managed, finding);

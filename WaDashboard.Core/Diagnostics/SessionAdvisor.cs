@@ -60,49 +60,49 @@ public static class SessionAdvisor
         switch (account.Status)
         {
             case AccountStatus.New:
-                findings.Add(For(account, SessionFinding.Of(FindingKind.NotLinked, "The account was added but never linked.")));
+                findings.Add(For(account, SessionFinding.Of(FindingKind.NotLinked, FindingEvidence.Say("NotLinked"))));
                 break;
             case AccountStatus.LoggedOut:
-                findings.Add(For(account, SessionFinding.Of(FindingKind.LoggedOut, Raw(account) ?? "Logged out.")));
+                findings.Add(For(account, SessionFinding.Of(FindingKind.LoggedOut, Raw(account) ?? FindingEvidence.Say("LoggedOut"))));
                 break;
             case AccountStatus.QrExpired:
-                findings.Add(For(account, SessionFinding.Of(FindingKind.LinkExpired, account.Note ?? "The code ran out before the phone linked.")));
+                findings.Add(For(account, SessionFinding.Of(FindingKind.LinkExpired, account.Note ?? FindingEvidence.Say("LinkExpired"))));
                 break;
             case AccountStatus.SessionCorrupt when session.Verdict == SessionVerdict.Corrupt:
                 break; // The folder's own findings say what is wrong, each with Clear session.
             case AccountStatus.SessionCorrupt when session.Verdict == SessionVerdict.Missing:
-                findings.Add(For(account, SessionFinding.Of(FindingKind.SessionMissing, account.Note ?? "The session folder is gone.")));
+                findings.Add(For(account, SessionFinding.Of(FindingKind.SessionMissing, account.Note ?? FindingEvidence.Say("SessionGone"))));
                 break;
             case AccountStatus.SessionCorrupt when session.Verdict == SessionVerdict.NoLogin:
                 login = LoginCheck.Broken([$"The engine found no usable login in generation {account.Generation} ({Raw(account)}).", .. session.Login.Evidence]);
-                findings.Add(For(account, SessionFinding.Of(FindingKind.LoginMissing, $"The engine found no usable login in generation {account.Generation} ({Raw(account)}).")));
+                findings.Add(For(account, SessionFinding.Of(FindingKind.LoginMissing, FindingEvidence.Say("EngineFoundNoLogin", account.Generation, Raw(account)))));
                 break;
             case AccountStatus.SessionCorrupt when session.Login.Result == LoginCheckResult.ProvenGood:
                 // The engine's word against the login's own proofs: the login is not thrown away on the report alone.
                 login = LoginCheck.Unknown([$"The engine reported the session as corrupt ({Raw(account) ?? "no detail"}), but the login's own proofs hold:", .. session.Login.Evidence]);
                 findings.Add(For(account, SessionFinding.Of(FindingKind.EngineReportedCorrupt,
-                    $"{Raw(account) ?? "The engine reported the session as corrupt."} The login's own proofs hold ({string.Join(" ", session.Login.Evidence)}), so it is not thrown away on this report alone: reconnect, and read the engine's log if it fails again.",
+                    FindingEvidence.Say("Corrupt.ProofsHold", Raw(account) ?? FindingEvidence.Say("EngineReportedCorrupt"), string.Join(" ", session.Login.Evidence)),
                     RepairAction.Reconnect, FindingSeverity.Warning)));
                 break;
             case AccountStatus.SessionCorrupt when session.Verdict == SessionVerdict.Unchecked:
                 // The folder could not be read (busy, being written): not even the engine's report makes it broken now.
                 login = LoginCheck.Unknown([$"The engine reported the session as corrupt ({Raw(account) ?? "no detail"}), but the folder could not be checked:", .. session.Login.Evidence]);
                 findings.Add(For(account, SessionFinding.Of(FindingKind.EngineReportedCorrupt,
-                    $"{Raw(account) ?? "The engine reported the session as corrupt."} The folder could not be checked ({string.Join(" ", session.Login.Evidence)}); nothing is thrown away until it can be: check again.",
+                    FindingEvidence.Say("Corrupt.Unchecked", Raw(account) ?? FindingEvidence.Say("EngineReportedCorrupt"), string.Join(" ", session.Login.Evidence)),
                     RepairAction.None, FindingSeverity.Warning)));
                 break;
             case AccountStatus.SessionCorrupt:
                 // The engine that uses the login refused it: that is the engine's proof, whatever the folder could show.
                 login = LoginCheck.Broken([$"The engine refused the session: {Raw(account) ?? "it reported it as corrupt"}.", .. session.Login.Evidence]);
-                findings.Add(For(account, SessionFinding.Of(FindingKind.EngineReportedCorrupt, Raw(account) ?? "The engine reported the session as corrupt.")));
+                findings.Add(For(account, SessionFinding.Of(FindingKind.EngineReportedCorrupt, Raw(account) ?? FindingEvidence.Say("EngineReportedCorrupt"))));
                 break;
             default:
                 if (account.SessionLinked && noLogin)
                 {
                     login = LoginCheck.Broken([$"The account is linked, but generation {account.Generation} holds no login.", .. session.Login.Evidence]);
                     findings.Add(For(account, SessionFinding.Of(FindingKind.LoginMissing, session.Verdict == SessionVerdict.Missing
-                        ? $"The folder of generation {account.Generation} is missing or empty."
-                        : $"The folder of generation {account.Generation} holds no linked login: {string.Join(" ", session.Login.Evidence)}")));
+                        ? FindingEvidence.Say("Generation.Missing", account.Generation)
+                        : FindingEvidence.Say("Generation.NoLogin", account.Generation, string.Join(" ", session.Login.Evidence)))));
                 }
                 else if (account.SessionLinked && session.IsValid && !inUse && !bannedNow
                          && account.Status is AccountStatus.Disconnected or AccountStatus.Stopped or AccountStatus.GaveUp or AccountStatus.Replaced or AccountStatus.Banned)
@@ -123,7 +123,7 @@ public static class SessionAdvisor
         foreach (var old in oldGenerations)
         {
             findings.Add(For(account, SessionFinding.Of(FindingKind.SupersededGeneration,
-                $"Generation {old.Generation}: {SessionInspector.FormatSize(old.Stats.Bytes)} in {SessionInspector.CountFiles(old.Stats.Files)}; the account is on generation {account.Generation}.")) with
+                FindingEvidence.Say("Superseded", old.Generation, SessionInspector.FormatSize(old.Stats.Bytes), SessionInspector.CountFiles(old.Stats.Files), account.Generation))) with
             {
                 Generation = old.Generation,
                 Path = $"{account.Id}/{old.Generation}",

@@ -70,7 +70,7 @@ public sealed class StorageDiagnostics(
 
             var stats = FolderWalker.Measure(entry.FullName);
             orphans.Add(SessionFinding.Of(FindingKind.OrphanFolder,
-                $"'{entry.Name}': {SessionInspector.FormatSize(stats.Bytes)} in {SessionInspector.CountFiles(stats.Files)}{(AccountId.IsValid(entry.Name) ? "; its account was removed" : "")}.") with
+                FindingEvidence.Say(AccountId.IsValid(entry.Name) ? "Orphan.Removed" : "Orphan", entry.Name, SessionInspector.FormatSize(stats.Bytes), SessionInspector.CountFiles(stats.Files))) with
             {
                 Path = entry.Name,
                 Bytes = stats.Bytes,
@@ -90,13 +90,13 @@ public sealed class StorageDiagnostics(
             ? QuarantineOrphan(finding.Path)
             : finding.AccountId is { } id
                 ? await RunAsync(id, finding.Action, finding.Generation, cancellationToken)
-                : new ActionOutcome(false, "This finding has no account to act on.");
+                : new ActionOutcome(false, DiagnosisAnswers.Say("Action.NoAccount"));
 
     public async Task<ActionOutcome> RunAsync(string accountId, RepairAction action, int? generation, CancellationToken cancellationToken)
     {
         if (fleet.Get(accountId) is null)
         {
-            return new ActionOutcome(false, "No such account; it may have been removed.");
+            return new ActionOutcome(false, DiagnosisAnswers.Say("Action.NoSuchAccount"));
         }
 
         SessionCommand? command = action switch
@@ -114,8 +114,8 @@ public sealed class StorageDiagnostics(
         if (command is null)
         {
             return new ActionOutcome(false, action == RepairAction.QuarantineGeneration
-                ? "Say which generation to move to the quarantine."
-                : "There is no action for this finding; check it by hand.");
+                ? DiagnosisAnswers.Say("Action.WhichGeneration")
+                : DiagnosisAnswers.Say("Action.None"));
         }
 
         var result = await fleet.SendAsync(accountId, command, cancellationToken);
@@ -128,7 +128,7 @@ public sealed class StorageDiagnostics(
     {
         if (!CredsBackups.IsBackupId(backupId))
         {
-            return new ActionOutcome(false, $"'{backupId}' is not a backup id. List the account's backups first.");
+            return new ActionOutcome(false, DiagnosisAnswers.Say("Action.NotABackup", backupId));
         }
 
         var result = await fleet.SendAsync(accountId, new MaintainSessionCommand(new RestoreCreds(backupId!)), cancellationToken);
@@ -155,7 +155,7 @@ public sealed class StorageDiagnostics(
         catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
         {
             logger.LogWarning(ex, "Could not quarantine the orphan folder {Name}", name);
-            return new ActionOutcome(false, $"Moving '{name}' failed: {ex.Message}");
+            return new ActionOutcome(false, DiagnosisAnswers.Say("Action.MoveFailed", name, ex.Message));
         }
     }
 

@@ -88,13 +88,13 @@ public sealed class DatabaseHealth(TimeProvider time)
         var state = State;
         if (!state.CanWrite)
         {
-            throw new DatabaseUnavailableException(state.Problem ?? "The database cannot take writes.");
+            throw new DatabaseUnavailableException(state.Problem ?? DatabaseText.Say("Database.CannotWrite"));
         }
     }
 
     /// <summary>A short text for a failed commit; the exception's own text stays in the log.</summary>
     public static string DescribeCommitFailure(Exception error) =>
-        $"Saving to the database failed ({error.GetType().Name.Replace("Exception", "", StringComparison.Ordinal)}: {FirstLine(error.GetBaseException().Message)}).";
+        DatabaseText.Say("Database.SaveFailed", error.GetType().Name.Replace("Exception", "", StringComparison.Ordinal), FirstLine(error.GetBaseException().Message));
 
     private static string FirstLine(string text)
     {

@@ -55,7 +55,7 @@ public sealed class DatabaseProbe(
         await using var db = await contexts.CreateDbContextAsync(cancellationToken);
         if (!db.Database.IsSqlite())
         {
-            return await db.Database.CanConnectAsync(cancellationToken) ? null : "The database server does not answer.";
+            return await db.Database.CanConnectAsync(cancellationToken) ? null : DatabaseText.Say("Database.NoAnswer");
         }
 
         var configured = new SqliteConnectionStringBuilder(db.Database.GetConnectionString());
@@ -67,7 +67,7 @@ public sealed class DatabaseProbe(
 
         if (!File.Exists(file))
         {
-            return $"The database file {Path.GetFileName(file)} is gone from the data directory (deleted or moved); changes would be lost at the next start. Restore it from a backup and restart.";
+            return DatabaseText.Say("Database.FileGone", Path.GetFileName(file));
         }
 
         // A fresh, unpooled connection that may not create a file: it sees what a restart would see.
@@ -78,7 +78,7 @@ public sealed class DatabaseProbe(
         command.CommandText = "SELECT count(*) FROM sqlite_master WHERE type = 'table' AND name = '__EFMigrationsHistory'";
         if (Convert.ToInt64(await command.ExecuteScalarAsync(cancellationToken), System.Globalization.CultureInfo.InvariantCulture) == 0)
         {
-            return $"The database file {Path.GetFileName(file)} is gone or was replaced by one without the dashboard's tables; changes would be lost. Restore it from a backup and restart.";
+            return DatabaseText.Say("Database.FileReplaced", Path.GetFileName(file));
         }
 
         await using var transaction = (SqliteTransaction)await connection.BeginTransactionAsync(IsolationLevel.Serializable, cancellationToken);

@@ -41,7 +41,7 @@ internal sealed class BaileysInspector : IFormatInspector
         var info = new FileInfo(creds);
         if (info.LinkTarget is not null)
         {
-            builder.Unchecked(FindingKind.LoginUnchecked, $"creds.json is a link to {info.LinkTarget}; links are not followed, so the login was not checked.");
+            builder.Unchecked(FindingKind.LoginUnchecked, FindingEvidence.Say("Creds.Link", info.LinkTarget));
             return;
         }
 
@@ -49,7 +49,7 @@ internal sealed class BaileysInspector : IFormatInspector
         {
             var keys = builder.KeyFileCounts.Values.Sum();
             builder.Broken(FindingKind.CredsMissing,
-                $"No creds.json next to {keys} key file(s) ({string.Join(", ", builder.KeyFileCounts.Select(p => $"{p.Value} {p.Key}"))}): there is no login to start with.");
+                FindingEvidence.Say("Creds.Missing", keys, string.Join(", ", builder.KeyFileCounts.Select(p => string.Create(CultureInfo.InvariantCulture, $"{p.Value} {p.Key}")))));
             return;
         }
 
@@ -58,7 +58,7 @@ internal sealed class BaileysInspector : IFormatInspector
         {
             // useMultiFileAuthState rewrites creds.json in place (fs.writeFile truncates, then writes): an engine that
             // holds the folder may be half-way through a write. That is "could not check", not damage.
-            builder.Unchecked(FindingKind.LoginUnchecked, $"{detail} An engine holds the session, so it may be in the middle of a write; check again in a moment.");
+            builder.Unchecked(FindingKind.LoginUnchecked, FindingEvidence.Say("Creds.InUse", detail));
             return;
         }
 
@@ -113,20 +113,20 @@ internal sealed class BaileysInspector : IFormatInspector
             var length = new FileInfo(path).Length;
             if (length > MaxCredsBytes)
             {
-                return (CredsState.Unreadable, $"creds.json is {SessionInspector.FormatSize(length)}; a real one is a few KB.", null);
+                return (CredsState.Unreadable, FindingEvidence.Say("Creds.TooLarge", SessionInspector.FormatSize(length)), null);
             }
 
             bytes = File.ReadAllBytes(path);
         }
         catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
         {
-            return (CredsState.CannotRead, $"creds.json cannot be read: {ex.Message}", null);
+            return (CredsState.CannotRead, FindingEvidence.Say("Creds.CannotRead", ex.Message), null);
         }
 
         var text = Encoding.UTF8.GetString(bytes).Trim();
         if (text.Length == 0)
         {
-            return (CredsState.Empty, $"creds.json has {bytes.Length} byte(s) and no content.", null);
+            return (CredsState.Empty, FindingEvidence.Say("Creds.Empty", bytes.Length), null);
         }
 
         JsonDocument document;
@@ -138,8 +138,8 @@ internal sealed class BaileysInspector : IFormatInspector
         {
             var cutOff = !text.EndsWith('}');
             return (CredsState.Unreadable, cutOff
-                ? $"creds.json stops after {bytes.Length.ToString("N0", CultureInfo.InvariantCulture)} bytes in the middle of its JSON: it was cut off (line {ex.LineNumber + 1})."
-                : $"creds.json ({bytes.Length.ToString("N0", CultureInfo.InvariantCulture)} bytes) is not valid JSON (line {ex.LineNumber + 1}).", null);
+                ? FindingEvidence.Say("Creds.CutOff", FindingEvidence.Number(bytes.Length), ex.LineNumber + 1)
+                : FindingEvidence.Say("Creds.NotJson", FindingEvidence.Number(bytes.Length), ex.LineNumber + 1), null);
         }
 
         using (document)
@@ -147,7 +147,7 @@ internal sealed class BaileysInspector : IFormatInspector
             var root = document.RootElement;
             if (root.ValueKind != JsonValueKind.Object)
             {
-                return (CredsState.Incomplete, $"creds.json holds a JSON {root.ValueKind.ToString().ToLowerInvariant()}, not the object of a login.", null);
+                return (CredsState.Incomplete, FindingEvidence.Say("Creds.NotObject", root.ValueKind.ToString().ToLowerInvariant()), null);
             }
 
             var missing = new List<string>();
@@ -168,7 +168,7 @@ internal sealed class BaileysInspector : IFormatInspector
             Require(root, "advSecretKey", missing);
             if (missing.Count > 0)
             {
-                return (CredsState.Incomplete, $"creds.json lacks {string.Join(", ", missing)}.", null);
+                return (CredsState.Incomplete, FindingEvidence.Say("Creds.Lacks", string.Join(", ", missing)), null);
             }
 
             var registered = root.TryGetProperty("registered", out var flag) && flag.ValueKind == JsonValueKind.True;

@@ -43,7 +43,7 @@ public static class ChromiumLocks
         var lockInfo = new FileInfo(Path.Combine(profile, LockName));
         if (!FolderWalker.EntryExists(lockInfo.FullName))
         {
-            return new LockJudgement(LockHolder.None, null, "no SingletonLock, so no browser holds the profile");
+            return new LockJudgement(LockHolder.None, null, FindingEvidence.Say("Lock.None"));
         }
 
         return JudgeTarget(lockInfo.LinkTarget);
@@ -54,24 +54,24 @@ public static class ChromiumLocks
     {
         if (target is null)
         {
-            return new LockJudgement(LockHolder.Unreadable, null, "SingletonLock is not a link naming its holder, so who holds the profile is not known");
+            return new LockJudgement(LockHolder.Unreadable, null, FindingEvidence.Say("Lock.NotLink"));
         }
 
         var dash = target.LastIndexOf('-');
         if (dash <= 0 || !int.TryParse(target[(dash + 1)..], NumberStyles.None, CultureInfo.InvariantCulture, out var pid) || pid <= 0)
         {
-            return new LockJudgement(LockHolder.Unreadable, target, $"SingletonLock names '{target}', not a host and a process id, so who holds the profile is not known");
+            return new LockJudgement(LockHolder.Unreadable, target, FindingEvidence.Say("Lock.Unreadable", target));
         }
 
         var host = target[..dash];
         if (!IsThisHost(host))
         {
-            return new LockJudgement(LockHolder.OtherHost, target, $"SingletonLock names host '{host}' (process {pid}), not this host ({Dns.GetHostName()}); whether that browser runs is not this host's to judge");
+            return new LockJudgement(LockHolder.OtherHost, target, FindingEvidence.Say("Lock.OtherHost", host, pid, Dns.GetHostName()));
         }
 
         return Running(pid) is { } name
-            ? new LockJudgement(LockHolder.AliveHere, target, $"process {pid} ({name}) named by SingletonLock runs on this host")
-            : new LockJudgement(LockHolder.DeadHere, target, $"process {pid} named by SingletonLock does not run on this host");
+            ? new LockJudgement(LockHolder.AliveHere, target, FindingEvidence.Say("Lock.Alive", pid, name))
+            : new LockJudgement(LockHolder.DeadHere, target, FindingEvidence.Say("Lock.Dead", pid));
     }
 
     internal static void Judge(InspectionBuilder builder, string root)
@@ -89,12 +89,12 @@ public static class ChromiumLocks
         {
             case LockHolder.DeadHere or LockHolder.None:
                 builder.StaleLocks.AddRange(present.Select(l => root + l.Name));
-                builder.Add(FindingKind.StaleLock, $"{entries}; stale because {judgement.Detail}.");
+                builder.Add(FindingKind.StaleLock, FindingEvidence.Say("Lock.Stale", entries, judgement.Detail));
                 break;
             case LockHolder.AliveHere when builder.Context.InUse:
                 break; // The engine's browser holds the profile: the lock is expected.
             default:
-                builder.Add(FindingKind.ProfileLocked, $"{entries}: {judgement.Detail}. The lock is left alone.");
+                builder.Add(FindingKind.ProfileLocked, FindingEvidence.Say("Lock.Held", entries, judgement.Detail));
                 break;
         }
     }

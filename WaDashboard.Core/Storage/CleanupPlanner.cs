@@ -35,8 +35,8 @@ public sealed class CleanupPlanner(SessionFolders folders, SessionInspector insp
             var stats = FolderWalker.Measure(entry.FullName);
             items.Add(new CleanupItem(CleanupKind.OrphanFolder, entry.Name,
                 AccountId.IsValid(entry.Name)
-                    ? $"Session folder of an account that no longer exists ({SessionInspector.CountFiles(stats.Files)})."
-                    : $"'{entry.Name}' is not an account's folder ({SessionInspector.CountFiles(stats.Files)}).",
+                    ? CleanupText.Say("Cleanup.Orphan.Removed", SessionInspector.CountFiles(stats.Files))
+                    : CleanupText.Say("Cleanup.Orphan", entry.Name, SessionInspector.CountFiles(stats.Files)),
                 stats.Bytes, stats.Files));
         }
 
@@ -44,8 +44,9 @@ public sealed class CleanupPlanner(SessionFolders folders, SessionInspector insp
         {
             items.Add(new CleanupItem(CleanupKind.ExpiredQuarantine, $"{SessionFolders.QuarantineFolderName}/{expired.Name}",
                 expired.HasPayload
-                    ? $"Quarantined {expired.Record?.QuarantinedAt:yyyy-MM-dd} ({expired.Record?.Kind ?? "entry"}: {string.Join(", ", expired.Record?.OriginalPaths ?? [])}); its retention is over."
-                    : "An interrupted move that never happened (the original is still in place).",
+                    ? CleanupText.Say("Cleanup.Quarantined", expired.Record?.QuarantinedAt.ToString("yyyy-MM-dd", CultureInfo.InvariantCulture), expired.Record?.Kind ?? "entry",
+                        string.Join(", ", expired.Record?.OriginalPaths ?? []))
+                    : CleanupText.Say("Cleanup.InterruptedMove"),
                 expired.Bytes, expired.Record?.Files ?? 0));
         }
 
@@ -60,7 +61,7 @@ public sealed class CleanupPlanner(SessionFolders folders, SessionInspector insp
             if (child is not DirectoryInfo || FolderWalker.IsLink(child) || GenerationOf(child.Name) is not { } generation)
             {
                 var stray = FolderWalker.Measure(child.FullName);
-                items.Add(new CleanupItem(CleanupKind.OrphanFolder, relative, $"'{child.Name}' in {owner.Name}'s folder is not a session generation.", stray.Bytes, stray.Files)
+                items.Add(new CleanupItem(CleanupKind.OrphanFolder, relative, CleanupText.Say("Cleanup.Stray", child.Name, owner.Name), stray.Bytes, stray.Files)
                 {
                     AccountId = owner.AccountId,
                     AccountName = owner.Name,
@@ -73,35 +74,35 @@ public sealed class CleanupPlanner(SessionFolders folders, SessionInspector insp
                 var stats = FolderWalker.Measure(child.FullName);
                 items.Add(new CleanupItem(CleanupKind.SupersededGeneration, relative,
                     generation < owner.Generation
-                        ? $"Generation {generation} of {owner.Name}, superseded by generation {owner.Generation}."
-                        : $"Generation {generation} of {owner.Name} is newer than its current generation {owner.Generation}.",
+                        ? CleanupText.Say("Cleanup.Superseded", generation, owner.Name, owner.Generation)
+                        : CleanupText.Say("Cleanup.Newer", generation, owner.Name, owner.Generation),
                     stats.Bytes, stats.Files)
                 {
                     AccountId = owner.AccountId,
                     AccountName = owner.Name,
                     Generation = generation,
-                    KeptBecause = generation > owner.Generation ? "newer than the account's current generation; check it by hand" : null,
+                    KeptBecause = generation > owner.Generation ? CleanupText.Say("Kept.Newer") : null,
                 });
                 continue;
             }
 
             var inspection = inspector.Inspect(child.FullName, new InspectionContext(owner.InUse, now, Deep: false));
-            var kept = owner.InUse ? $"in use: the account is {owner.Status}" : null;
+            var kept = owner.InUse ? CleanupText.Say("Kept.InUse", owner.Status) : null;
             if (inspection.TrimmableCaches.Count > 0)
             {
-                items.Add(new CleanupItem(CleanupKind.Caches, relative, $"Caches of {owner.Name}: {string.Join(", ", inspection.TrimmableCaches)}.",
+                items.Add(new CleanupItem(CleanupKind.Caches, relative, CleanupText.Say("Cleanup.Caches", owner.Name, string.Join(", ", inspection.TrimmableCaches)),
                     inspection.TrimmableBytes, 0) { AccountId = owner.AccountId, AccountName = owner.Name, Generation = generation, KeptBecause = kept });
             }
 
             if (inspection.StaleLocks.Count > 0)
             {
-                items.Add(new CleanupItem(CleanupKind.StaleLocks, relative, $"Stale browser lock of {owner.Name}: {string.Join(", ", inspection.StaleLocks)}.", 0,
+                items.Add(new CleanupItem(CleanupKind.StaleLocks, relative, CleanupText.Say("Cleanup.StaleLock", owner.Name, string.Join(", ", inspection.StaleLocks)), 0,
                     inspection.StaleLocks.Count) { AccountId = owner.AccountId, AccountName = owner.Name, Generation = generation, KeptBecause = kept });
             }
 
             if (inspection.TempFiles.Count > 0)
             {
-                items.Add(new CleanupItem(CleanupKind.TempFiles, relative, $"{inspection.TempFiles.Count} temp file(s) of {owner.Name}.",
+                items.Add(new CleanupItem(CleanupKind.TempFiles, relative, CleanupText.Say("Cleanup.TempFiles", inspection.TempFiles.Count, owner.Name),
                     inspection.TempBytes, inspection.TempFiles.Count) { AccountId = owner.AccountId, AccountName = owner.Name, Generation = generation, KeptBecause = kept });
             }
         }

@@ -85,24 +85,24 @@ public sealed partial class CredsBackups
     {
         if (!IsBackupId(backupId))
         {
-            return (false, $"'{backupId}' is not a backup id; ids look like \"{generation}-0639000000000000000\". List the backups first.");
+            return (false, RepairAnswers.Say("Backup.NotAnId", backupId, generation));
         }
 
         var backup = List(accountId).FirstOrDefault(b => b.Id == backupId);
         if (backup is null)
         {
-            return (false, $"This account has no backup {backupId}.");
+            return (false, RepairAnswers.Say("Backup.None", backupId));
         }
 
         if (backup.Generation != generation)
         {
-            return (false, $"Backup {backupId} belongs to session generation {backup.Generation}, and the account is on generation {generation}; a creds.json only fits the keys of its own generation.");
+            return (false, RepairAnswers.Say("Backup.OtherGeneration", backupId, backup.Generation, generation));
         }
 
         var folder = _folders.GenerationFolder(accountId, generation);
         if (!Directory.Exists(folder))
         {
-            return (false, $"The session folder of generation {generation} is gone (cleared or quarantined); there is nothing to restore into.");
+            return (false, RepairAnswers.Say("Backup.FolderGone", generation));
         }
 
         BackUp(accountId, generation, $"restoring backup {backupId}");
@@ -111,7 +111,7 @@ public sealed partial class CredsBackups
         File.Copy(Path.Combine(AccountBackups(accountId), backupId + Suffix), temp, overwrite: true);
         File.Move(temp, target, overwrite: true);
         _logger.LogInformation("Restored creds.json of {AccountId} generation {Generation} from {BackupId}", accountId, generation, backupId);
-        return (true, $"creds.json restored from the backup of {backup.At:yyyy-MM-dd HH:mm:ss} UTC.");
+        return (true, RepairAnswers.Say("Backup.Restored", backup.At.ToString("yyyy-MM-dd HH:mm:ss", CultureInfo.InvariantCulture)));
     }
 
     public static bool IsBackupId(string? id) => id is not null && BackupIdPattern().IsMatch(id);

@@ -44,7 +44,7 @@ public sealed class SessionCleanup(CleanupPlanner planner, SessionQuarantine qua
             }
         }
 
-        results.AddRange(plan.Kept.Select(k => new CleanupItemResult(k, CleanupItemOutcome.Skipped, "Left alone: " + k.KeptBecause, 0)));
+        results.AddRange(plan.Kept.Select(k => new CleanupItemResult(k, CleanupItemOutcome.Skipped, CleanupText.Say("Cleanup.LeftAlone", k.KeptBecause), 0)));
         var report = new CleanupReport(runId, dryRun, started, time.GetUtcNow(), plan, results);
         logger.LogInformation("Session cleanup {RunId} ({Mode}): {Done} done, {Skipped} left alone, {Failed} failed, {Freed} bytes freed, {Quarantined} bytes quarantined",
             runId, dryRun ? "dry run" : "run", report.Done, report.Skipped, report.Failed, report.BytesFreed, report.BytesQuarantined);
@@ -65,8 +65,8 @@ public sealed class SessionCleanup(CleanupPlanner planner, SessionQuarantine qua
                     var name = item.Path[(SessionFolders.QuarantineFolderName.Length + 1)..];
                     var entry = quarantine.Expired().FirstOrDefault(e => e.Name == name);
                     return entry is null
-                        ? new CleanupItemResult(item, CleanupItemOutcome.Skipped, "Already gone.", 0)
-                        : new CleanupItemResult(item, CleanupItemOutcome.Done, "Deleted.", quarantine.Purge(entry));
+                        ? new CleanupItemResult(item, CleanupItemOutcome.Skipped, CleanupText.Say("Cleanup.AlreadyGone"), 0)
+                        : new CleanupItemResult(item, CleanupItemOutcome.Done, CleanupText.Say("Cleanup.Deleted"), quarantine.Purge(entry));
             }
 
             FolderRepair repair = item.Kind switch
@@ -90,23 +90,23 @@ public sealed class SessionCleanup(CleanupPlanner planner, SessionQuarantine qua
     {
         if (!SessionPaths.TryExistingPath(folders.Root, item.Path, out var path))
         {
-            return new CleanupItemResult(item, CleanupItemOutcome.Skipped, "Already gone.", 0);
+            return new CleanupItemResult(item, CleanupItemOutcome.Skipped, CleanupText.Say("Cleanup.AlreadyGone"), 0);
         }
 
         if (folders.IsReservedPath(path))
         {
-            return new CleanupItemResult(item, CleanupItemOutcome.Failed, "The dashboard's own folders are never quarantined.", 0);
+            return new CleanupItemResult(item, CleanupItemOutcome.Failed, CleanupText.Say("Cleanup.OwnFolder"), 0);
         }
 
         var first = item.Path.Split('/')[0];
         if (!item.Path.Contains('/', StringComparison.Ordinal) && AccountId.IsValid(first) && await owners.ExistsAsync(first, cancellationToken))
         {
-            return new CleanupItemResult(item, CleanupItemOutcome.Skipped, "It belongs to an account now.", 0);
+            return new CleanupItemResult(item, CleanupItemOutcome.Skipped, CleanupText.Say("Cleanup.Owned"), 0);
         }
 
         var moved = quarantine.Move([path], "orphan", item.Description, item.AccountId);
         return moved.Moved == 0
-            ? new CleanupItemResult(item, CleanupItemOutcome.Skipped, "Already gone.", 0)
-            : new CleanupItemResult(item, CleanupItemOutcome.Done, $"Moved to the quarantine as {moved.EntryName}.", 0);
+            ? new CleanupItemResult(item, CleanupItemOutcome.Skipped, CleanupText.Say("Cleanup.AlreadyGone"), 0)
+            : new CleanupItemResult(item, CleanupItemOutcome.Done, CleanupText.Say("Cleanup.Moved", moved.EntryName), 0);
     }
 }

@@ -77,8 +77,8 @@ public sealed class SessionInspector
             return empty with
             {
                 Login = parent is not null && parent.Exists
-                    ? LoginCheck.Broken($"No login: the folder {self.Name} does not exist in {parent.FullName}.")
-                    : LoginCheck.Unknown($"Neither {folder} nor the folder it should be in can be seen (not mounted, or not readable); nothing was checked."),
+                    ? LoginCheck.Broken(FindingEvidence.Say("Folder.Absent", self.Name, parent.FullName))
+                    : LoginCheck.Unknown(FindingEvidence.Say("Folder.Unseen", folder)),
             };
         }
 
@@ -88,8 +88,8 @@ public sealed class SessionInspector
             {
                 Exists = true,
                 FileCount = 1,
-                Findings = [SessionFinding.Of(FindingKind.UnrecognizedContents, $"The session folder is a link to {self.LinkTarget}; links are not followed, so it was not inspected.")],
-                Login = LoginCheck.Unknown($"The session folder is a link to {self.LinkTarget}; links are not followed, so its login was not checked."),
+                Findings = [SessionFinding.Of(FindingKind.UnrecognizedContents, FindingEvidence.Say("Folder.Link", self.LinkTarget))],
+                Login = LoginCheck.Unknown(FindingEvidence.Say("Folder.LinkLogin", self.LinkTarget)),
             };
         }
 
@@ -128,12 +128,12 @@ public sealed class SessionInspector
         {
             if (files > 0)
             {
-                builder.Add(FindingKind.UnrecognizedContents, $"{CountFiles(files)}, {FormatSize(bytes)}; none of them is creds.json, a Chromium profile or an SQLite database.");
-                builder.Login = LoginCheck.Unknown($"The folder holds {CountFiles(files)} in no format the dashboard knows, so its login was not checked.");
+                builder.Add(FindingKind.UnrecognizedContents, FindingEvidence.Say("Folder.Unrecognized", CountFiles(files), FormatSize(bytes)));
+                builder.Login = LoginCheck.Unknown(FindingEvidence.Say("Folder.UnrecognizedLogin", CountFiles(files)));
             }
             else
             {
-                builder.Login = LoginCheck.Broken("No login: the folder is empty.");
+                builder.Login = LoginCheck.Broken(FindingEvidence.Say("Folder.Empty"));
             }
         }
         else
@@ -144,7 +144,7 @@ public sealed class SessionInspector
         var missing = required.Where(r => !r.Present).Select(r => r.Pattern).ToList();
         if (missing.Count > 0 && builder.LoginPresent && !builder.Findings.Any(f => f.Kind is FindingKind.CredsMissing))
         {
-            builder.Add(FindingKind.RequiredFileMissing, $"Missing: {string.Join(", ", missing)} (required for a {Describe(format)} session).");
+            builder.Add(FindingKind.RequiredFileMissing, FindingEvidence.Say($"Required.{format switch { SessionFormat.Baileys => "Baileys", SessionFormat.ChromiumProfile => "Chromium", _ => "Whatsmeow" }}", string.Join(", ", missing)));
         }
 
         var growth = Growth(builder.KeyFileCounts, context);
@@ -154,12 +154,13 @@ public sealed class SessionInspector
         if (trimmableBytes > 0 && trimmableBytes >= _options.TrimSuggestionMB * SessionStorageOptions.BytesPerMegabyte
             && !builder.Findings.Any(f => f.Kind is FindingKind.Oversized or FindingKind.TooManyFiles && f.Action == RepairAction.TrimCaches))
         {
-            builder.Add(FindingKind.TrimmableCaches, $"{FormatSize(trimmableBytes)} in {string.Join(", ", caches)}.");
+            builder.Add(FindingKind.TrimmableCaches, FindingEvidence.Say("Caches", FormatSize(trimmableBytes), string.Join(", ", caches)));
         }
 
         if (temps.Count > 0)
         {
-            builder.Add(FindingKind.TempFiles, $"{temps.Count} temp file(s), {FormatSize(tempBytes)}, older than {_options.TempFileMinAge.TotalMinutes:0} min: {string.Join(", ", temps.Take(5))}{(temps.Count > 5 ? ", …" : "")}.");
+            builder.Add(FindingKind.TempFiles, FindingEvidence.Say("TempFiles", temps.Count, FormatSize(tempBytes), _options.TempFileMinAge.TotalMinutes.ToString("0", CultureInfo.InvariantCulture),
+                string.Join(", ", temps.Take(5)) + (temps.Count > 5 ? ", …" : "")));
         }
 
         return new SessionInspection
@@ -219,11 +220,11 @@ public sealed class SessionInspector
 
     public const string ChromiumTempPrefix = ".org.chromium.Chromium.";
 
-    public static string CountFiles(int count) => count == 1 ? "1 file" : $"{count.ToString("N0", CultureInfo.InvariantCulture)} files";
+    public static string CountFiles(int count) => FindingEvidence.Files(count);
 
     /// <summary>A size for people: bytes, KB or MB (1 MB = 1,048,576 bytes, as the limits are counted).</summary>
     public static string FormatSize(long bytes) =>
-        bytes < 1024 ? string.Create(CultureInfo.InvariantCulture, $"{bytes} bytes")
+        bytes < 1024 ? FindingEvidence.Say("Size.Bytes", bytes)
         : bytes < SessionStorageOptions.BytesPerMegabyte ? string.Create(CultureInfo.InvariantCulture, $"{bytes / 1024.0:0.#} KB")
         : string.Create(CultureInfo.InvariantCulture, $"{bytes / (double)SessionStorageOptions.BytesPerMegabyte:0.0} MB");
 
@@ -241,40 +242,36 @@ public sealed class SessionInspector
         if (bytes > max)
         {
             var trimmingIsEnough = trimmableBytes > 0 && bytes - trimmableBytes <= max;
+            var (code, cachesArg) = trimmableBytes == 0 ? ("Oversized", "")
+                : trimmingIsEnough ? ("Oversized.TrimEnough", FormatSize(trimmableBytes)) : ("Oversized.TrimNotEnough", FormatSize(trimmableBytes));
             builder.Add(FindingKind.Oversized,
-                $"{FormatSize(bytes)} ({bytes.ToString("N0", CultureInfo.InvariantCulture)} bytes) is over the {_options.MaxSizeMB} MB limit " +
-                $"({max.ToString("N0", CultureInfo.InvariantCulture)} bytes)." +
-                (trimmableBytes > 0 ? $" Caches take {FormatSize(trimmableBytes)} of it{(trimmingIsEnough ? "; trimming them brings it under the limit." : ", not enough to get under the limit.")}" : "")
-                + (trimmingIsEnough ? "" : " The login itself is fine: a fresh link would start small, but it costs the login, and that is for a person to decide."),
+                FindingEvidence.Say(code, FormatSize(bytes), FindingEvidence.Number(bytes), _options.MaxSizeMB, FindingEvidence.Number(max), cachesArg),
                 trimmingIsEnough ? RepairAction.TrimCaches : RepairAction.None);
         }
 
         if (files > _options.MaxFileCount)
         {
             builder.Add(FindingKind.TooManyFiles,
-                $"{files.ToString("N0", CultureInfo.InvariantCulture)} files; the limit is {_options.MaxFileCount.ToString("N0", CultureInfo.InvariantCulture)}.",
+                FindingEvidence.Say("TooManyFiles", FindingEvidence.Number(files), FindingEvidence.Number(_options.MaxFileCount)),
                 trimmableBytes > 0 ? RepairAction.TrimCaches : RepairAction.None);
         }
     }
 
     private void AddGrowthFindings(InspectionBuilder builder, IReadOnlyDictionary<string, double> growth)
     {
-        var problems = new List<string>();
+        // One finding per kind of key file: each is one sentence the console can say in the person's language.
         foreach (var (type, count) in builder.KeyFileCounts.OrderBy(p => p.Key, StringComparer.Ordinal))
         {
             if (count > _options.MaxKeyFilesPerType)
             {
-                problems.Add($"{count.ToString("N0", CultureInfo.InvariantCulture)} {type} (limit {_options.MaxKeyFilesPerType.ToString("N0", CultureInfo.InvariantCulture)})");
+                builder.Add(FindingKind.KeyFilesGrowing,
+                    FindingEvidence.Say("KeyFiles.Over", FindingEvidence.Number(count), type, FindingEvidence.Number(_options.MaxKeyFilesPerType)));
             }
             else if (growth.TryGetValue(type, out var perDay) && perDay > _options.MaxKeyFileGrowthPerDay)
             {
-                problems.Add($"{type} grows by {perDay.ToString("N0", CultureInfo.InvariantCulture)} a day (limit {_options.MaxKeyFileGrowthPerDay.ToString("N0", CultureInfo.InvariantCulture)})");
+                builder.Add(FindingKind.KeyFilesGrowing,
+                    FindingEvidence.Say("KeyFiles.Grows", type, perDay.ToString("N0", CultureInfo.InvariantCulture), FindingEvidence.Number(_options.MaxKeyFileGrowthPerDay)));
             }
-        }
-
-        if (problems.Count > 0)
-        {
-            builder.Add(FindingKind.KeyFilesGrowing, string.Join("; ", problems) + ".");
         }
     }
 

@@ -121,21 +121,21 @@ public sealed class SessionQuarantine
     {
         if (!SessionPaths.TryExistingChild(_folders.Root, name, out var path))
         {
-            return (false, $"There is no folder named '{name}' directly in the sessions root; check the diagnostics again and retry.");
+            return (false, RepairAnswers.Say("Root.NotThere", name));
         }
 
         if (SessionFolders.IsReservedName(name!))
         {
-            return (false, $"'{name}' belongs to the dashboard itself; it is never quarantined.");
+            return (false, RepairAnswers.Say("Root.Own", name));
         }
 
         if (accountNameOf(name!) is { } owner)
         {
-            return (false, $"'{name}' is the session folder of {owner}; use that account's actions instead.");
+            return (false, RepairAnswers.Say("Root.Owned", name, owner));
         }
 
         var moved = Move([path], "orphan", reason);
-        return (true, $"'{name}' ({SessionInspector.FormatSize(moved.Bytes)}) moved to the quarantine as {moved.EntryName}; it is deleted after the retention period.");
+        return (true, RepairAnswers.Say("Root.Moved", name, SessionInspector.FormatSize(moved.Bytes), moved.EntryName));
     }
 
     /// <summary>Every entry, oldest first.</summary>

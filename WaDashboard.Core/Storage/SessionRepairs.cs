@@ -12,31 +12,31 @@ public abstract record FolderRepair
 /// <summary>Remove browser caches; the login stays.</summary>
 public sealed record TrimCaches : FolderRepair
 {
-    public override string Label => "Trimming caches";
+    public override string Label => RepairAnswers.Say("Repair.Label.TrimCaches");
 }
 
 /// <summary>Remove Chromium Singleton* locks left by a browser that no longer runs.</summary>
 public sealed record RemoveStaleLocks : FolderRepair
 {
-    public override string Label => "Removing the stale lock";
+    public override string Label => RepairAnswers.Say("Repair.Label.RemoveStaleLocks");
 }
 
 /// <summary>Remove temp files older than the configured minimum age.</summary>
 public sealed record RemoveTempFiles : FolderRepair
 {
-    public override string Label => "Removing temp files";
+    public override string Label => RepairAnswers.Say("Repair.Label.RemoveTempFiles");
 }
 
 /// <summary>Put a creds.json backup back (same generation only).</summary>
 public sealed record RestoreCreds(string BackupId) : FolderRepair
 {
-    public override string Label => "Restoring creds.json";
+    public override string Label => RepairAnswers.Say("Repair.Label.RestoreCreds");
 }
 
 /// <summary>Move an older (superseded) generation of the account into the quarantine.</summary>
 public sealed record QuarantineOldGeneration(int Generation) : FolderRepair
 {
-    public override string Label => $"Moving generation {Generation} to the quarantine";
+    public override string Label => RepairAnswers.Say("Repair.Label.QuarantineGeneration", Generation);
 }
 
 /// <summary>What a repair did: whether it happened, a message for a person, and the space it freed at once.</summary>
@@ -84,13 +84,13 @@ public sealed class SessionRepairs
                 RemoveTempFiles => RemoveTemps(accountId, generation),
                 RestoreCreds restore => Restore(accountId, generation, restore.BackupId),
                 QuarantineOldGeneration old => MoveGeneration(accountId, old.Generation, "Superseded by a newer session generation"),
-                _ => new RepairOutcome(false, "Unknown repair."),
+                _ => new RepairOutcome(false, RepairAnswers.Say("Repair.Unknown")),
             };
         }
         catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
         {
             _logger.LogWarning(ex, "{Repair} failed for {AccountId} generation {Generation}", repair.Label, accountId, generation);
-            return new RepairOutcome(false, $"{repair.Label} failed: {ex.Message} Nothing else was changed; try again, or check the folder's permissions.");
+            return new RepairOutcome(false, RepairAnswers.Say("Repair.Failed", repair.Label, ex.Message));
         }
     }
 
@@ -104,7 +104,7 @@ public sealed class SessionRepairs
         catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
         {
             _logger.LogWarning(ex, "Moving generation {Generation} of {AccountId} to the quarantine failed", generation, accountId);
-            return new RepairOutcome(false, $"Moving generation {generation} to the quarantine failed: {ex.Message} The folder stays where it was.");
+            return new RepairOutcome(false, RepairAnswers.Say("Repair.MoveFailed", generation, ex.Message));
         }
     }
 
@@ -113,13 +113,13 @@ public sealed class SessionRepairs
         var folder = _folders.GenerationFolder(accountId, generation);
         if (!FolderWalker.EntryExists(folder))
         {
-            return new RepairOutcome(true, $"Generation {generation} has no folder any more; nothing to move.");
+            return new RepairOutcome(true, RepairAnswers.Say("Repair.NoGeneration", generation));
         }
 
         _backups.BackUp(accountId, generation, reason);
         var moved = _quarantine.Move([folder], "generation", reason, accountId, generation);
         return new RepairOutcome(true,
-            $"Session generation {generation} ({SessionInspector.FormatSize(moved.Bytes)}) moved to the quarantine as {moved.EntryName}; creds.json was backed up first.",
+            RepairAnswers.Say("Repair.GenerationMoved", generation, SessionInspector.FormatSize(moved.Bytes), moved.EntryName),
             0, moved.Moved);
     }
 
@@ -155,13 +155,13 @@ public sealed class SessionRepairs
         var caches = _inspector.FindCaches(folder);
         if (caches.Count == 0)
         {
-            return new RepairOutcome(true, "There are no caches to trim.");
+            return new RepairOutcome(true, RepairAnswers.Say("Repair.NoCaches"));
         }
 
         _backups.BackUp(accountId, generation, "trimming caches");
         var moved = _quarantine.Move(caches.Select(c => Resolve(folder, c)).ToList(), "caches", "Caches trimmed", accountId, generation, deleteNow: true);
         return new RepairOutcome(true,
-            $"Trimmed {moved.Moved} cache folder(s), freeing {SessionInspector.FormatSize(moved.Bytes)}; the login was not touched.", moved.Bytes, moved.Moved);
+            RepairAnswers.Say("Repair.Trimmed", moved.Moved, SessionInspector.FormatSize(moved.Bytes)), moved.Bytes, moved.Moved);
     }
 
     /// <summary>
@@ -203,7 +203,7 @@ public sealed class SessionRepairs
                 // Unlinking a link is atomic and never touches what it points to; it is done only while it names the same dead process.
                 if (new FileInfo(lockPath).LinkTarget != judgement.Target || !ChromiumLocks.JudgeTarget(judgement.Target).Stale)
                 {
-                    kept.Add($"{root}{ChromiumLocks.LockName}: it changed while being removed");
+                    kept.Add($"{root}{ChromiumLocks.LockName}: {RepairAnswers.Say("Repair.LockChanged")}");
                     continue;
                 }
 
@@ -213,7 +213,7 @@ public sealed class SessionRepairs
 
             if (FolderWalker.EntryExists(lockPath))
             {
-                kept.Add($"{root}{ChromiumLocks.LockName}: a browser took the profile while the lock was being removed");
+                kept.Add($"{root}{ChromiumLocks.LockName}: {RepairAnswers.Say("Repair.LockTaken")}");
                 continue;
             }
 
@@ -226,7 +226,7 @@ public sealed class SessionRepairs
 
         if (removed.Count == 0 && kept.Count == 0)
         {
-            return new RepairOutcome(true, "There is no browser lock to remove.");
+            return new RepairOutcome(true, RepairAnswers.Say("Repair.NoLock"));
         }
 
         if (removed.Count > 0)
@@ -240,8 +240,8 @@ public sealed class SessionRepairs
         }
 
         return kept.Count == 0
-            ? new RepairOutcome(true, $"Removed {string.Join(", ", removed)}; the next start can open the profile.", 0, removed.Count)
-            : new RepairOutcome(false, $"{(removed.Count > 0 ? $"Removed {string.Join(", ", removed)}. " : "")}Left in place: {string.Join("; ", kept)}.", 0, removed.Count);
+            ? new RepairOutcome(true, RepairAnswers.Say("Repair.LocksRemoved", string.Join(", ", removed)), 0, removed.Count)
+            : new RepairOutcome(false, removed.Count > 0 ? RepairAnswers.Say("Repair.LocksPartly", string.Join(", ", removed), string.Join("; ", kept)) : RepairAnswers.Say("Repair.LocksKept", string.Join("; ", kept)), 0, removed.Count);
     }
 
     private RepairOutcome RemoveTemps(string accountId, int generation)
@@ -250,12 +250,12 @@ public sealed class SessionRepairs
         var inspection = _inspector.Inspect(folder, new InspectionContext(InUse: false, _time.GetUtcNow(), Deep: false));
         if (inspection.TempFiles.Count == 0)
         {
-            return new RepairOutcome(true, "There are no leftover temp files.");
+            return new RepairOutcome(true, RepairAnswers.Say("Repair.NoTemp"));
         }
 
         _backups.BackUp(accountId, generation, "removing temp files");
         var moved = _quarantine.Move(inspection.TempFiles.Select(t => Resolve(folder, t)).ToList(), "temp-files", "Leftover temp files removed", accountId, generation, deleteNow: true);
-        return new RepairOutcome(true, $"Removed {moved.Moved} temp file(s), freeing {SessionInspector.FormatSize(moved.Bytes)}.", moved.Bytes, moved.Moved);
+        return new RepairOutcome(true, RepairAnswers.Say("Repair.TempRemoved", moved.Moved, SessionInspector.FormatSize(moved.Bytes)), moved.Bytes, moved.Moved);
     }
 
     private RepairOutcome Restore(string accountId, int generation, string backupId)

@@ -53,7 +53,7 @@ internal sealed class WhatsmeowSqliteInspector : IFormatInspector
 
         if (FolderWalker.IsLink(database))
         {
-            builder.Unchecked(FindingKind.DatabaseUnreadable, $"{database.Name} is a link; links are not followed, so it was not checked.");
+            builder.Unchecked(FindingKind.DatabaseUnreadable, FindingEvidence.Say("Sqlite.Link", database.Name));
             return;
         }
 
@@ -63,13 +63,13 @@ internal sealed class WhatsmeowSqliteInspector : IFormatInspector
         {
             if (!readable)
             {
-                builder.Unchecked(FindingKind.DatabaseUnreadable, $"{database.Name} could not be read, so it was not checked.");
+                builder.Unchecked(FindingKind.DatabaseUnreadable, FindingEvidence.Say("Sqlite.CannotRead", database.Name));
             }
             else
             {
                 builder.Broken(FindingKind.DatabaseCorrupt, length == 0
-                    ? $"{database.Name} is empty (0 bytes): there is no login in it."
-                    : $"{database.Name} ({SessionInspector.FormatSize(length)}) does not start with the SQLite header: it is not a database.");
+                    ? FindingEvidence.Say("Sqlite.Empty", database.Name)
+                    : FindingEvidence.Say("Sqlite.NoHeader", database.Name, SessionInspector.FormatSize(length)));
             }
 
             return;
@@ -87,7 +87,7 @@ internal sealed class WhatsmeowSqliteInspector : IFormatInspector
         catch (SqliteException ex) when ((ex.SqliteErrorCode & 0xFF) is SqliteBusy or SqliteLocked)
         {
             builder.Unchecked(FindingKind.DatabaseUnreadable,
-                $"{database.Name} is busy (another process, most likely an engine, is writing it): {Message(ex)} Nothing was changed; check again when it is idle.");
+                FindingEvidence.Say("Sqlite.Busy", database.Name, Message(ex)));
         }
         catch (SqliteException ex) when ((ex.SqliteErrorCode & 0xFF) is SqliteCorrupt or SqliteNotADatabase)
         {
@@ -95,7 +95,7 @@ internal sealed class WhatsmeowSqliteInspector : IFormatInspector
         }
         catch (SqliteException ex)
         {
-            builder.Unchecked(FindingKind.DatabaseUnreadable, $"{database.Name}: {Message(ex)} Nothing was changed; check again later.");
+            builder.Unchecked(FindingKind.DatabaseUnreadable, FindingEvidence.Say("Sqlite.Error", database.Name, Message(ex)));
         }
     }
 
@@ -107,7 +107,7 @@ internal sealed class WhatsmeowSqliteInspector : IFormatInspector
         if (size > builder.Options.MaxSizeBytes)
         {
             builder.Unchecked(FindingKind.DatabaseUnreadable,
-                $"{database.Name} has a hot rollback journal ({Message(readOnlyError)}) and is too large ({SessionInspector.FormatSize(size)}) to check on a copy. whatsmeow rolls the journal back when it next opens the store; check again after that.");
+                FindingEvidence.Say("Sqlite.JournalTooLarge", database.Name, Message(readOnlyError), SessionInspector.FormatSize(size)));
             return;
         }
 
@@ -129,7 +129,7 @@ internal sealed class WhatsmeowSqliteInspector : IFormatInspector
 
             if ((Stamp(database), Stamp(journal), Stamp(wal)) != before)
             {
-                builder.Unchecked(FindingKind.DatabaseUnreadable, $"{database.Name} changed while it was being copied for checking (an engine is writing it); check again when it is idle.");
+                builder.Unchecked(FindingKind.DatabaseUnreadable, FindingEvidence.Say("Sqlite.ChangedWhileCopied", database.Name));
                 return;
             }
 
@@ -140,16 +140,16 @@ internal sealed class WhatsmeowSqliteInspector : IFormatInspector
             }
             catch (SqliteException ex) when ((ex.SqliteErrorCode & 0xFF) is SqliteCorrupt or SqliteNotADatabase)
             {
-                builder.Broken(FindingKind.DatabaseCorrupt, $"{database.Name} (checked on a copy with its rollback journal): {Message(ex)}");
+                builder.Broken(FindingKind.DatabaseCorrupt, FindingEvidence.Say("Sqlite.JournalCorrupt", database.Name, Message(ex)));
             }
             catch (SqliteException ex)
             {
-                builder.Unchecked(FindingKind.DatabaseUnreadable, $"{database.Name} has a hot rollback journal and its copy could not be checked: {Message(ex)}");
+                builder.Unchecked(FindingKind.DatabaseUnreadable, FindingEvidence.Say("Sqlite.JournalUnchecked", database.Name, Message(ex)));
             }
         }
         catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
         {
-            builder.Unchecked(FindingKind.DatabaseUnreadable, $"{database.Name} has a hot rollback journal and could not be copied for checking: {ex.Message}");
+            builder.Unchecked(FindingKind.DatabaseUnreadable, FindingEvidence.Say("Sqlite.JournalUncopied", database.Name, ex.Message));
         }
         finally
         {

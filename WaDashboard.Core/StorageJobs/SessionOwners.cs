@@ -44,7 +44,7 @@ public sealed class StoredSessionOwners(IAccountStore store, SessionRepairs repa
     {
         if (!(await LoadAsync(cancellationToken)).TryGetValue(accountId, out var state))
         {
-            return new RepairOutcome(false, "No such account.");
+            return new RepairOutcome(false, RepairAnswers.Say("Repair.NoSuchAccount"));
         }
 
         var decision = SessionTransitions.Apply(state, new MaintainSessionCommand(repair), new TransitionContext(time.GetUtcNow(), new ReconnectOptions(), 0));
@@ -53,7 +53,7 @@ public sealed class StoredSessionOwners(IAccountStore store, SessionRepairs repa
             return new RepairOutcome(false, refused.Message);
         }
 
-        var outcome = new RepairOutcome(false, "Nothing to do.");
+        var outcome = new RepairOutcome(false, RepairAnswers.Say("Repair.NothingToDo"));
         foreach (var effect in decision.Effects.OfType<RepairSessionFolder>())
         {
             outcome = repairs.Run(accountId, effect.Generation, effect.Repair);

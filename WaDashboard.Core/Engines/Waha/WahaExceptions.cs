@@ -1,3 +1,4 @@
+using System.Globalization;
 using System.Net;
 
 namespace WaDashboard.Core.Engines.Waha;
@@ -28,13 +29,16 @@ public sealed class WahaApiException(string serverId, string method, string path
     {
         var hint = status switch
         {
-            HttpStatusCode.Unauthorized => " Check the API key configured for this server (Gateways:Servers:N:ApiKey, sent as X-Api-Key).",
-            HttpStatusCode.NotFound => " The server does not know this session.",
-            HttpStatusCode.UnprocessableEntity => " The session is not in a state that allows this call.",
+            HttpStatusCode.Unauthorized => ".ApiKey",
+            HttpStatusCode.NotFound => ".UnknownSession",
+            HttpStatusCode.UnprocessableEntity => ".State",
             _ => "",
         };
         var text = Excerpt(body, 300);
-        return $"Gateway {serverId}: {method} {path} answered {(int)status} {status}{(text.Length > 0 ? $": {text}" : "")}.{hint}";
+        var answered = string.Create(CultureInfo.InvariantCulture, $"{(int)status} {status}");
+        return text.Length > 0
+            ? GatewayText.Say("Gateway.AnsweredBody" + hint, serverId, method, path, answered, text)
+            : GatewayText.Say("Gateway.Answered" + hint, serverId, method, path, answered);
     }
 
     internal static string Excerpt(string text, int max)
@@ -47,7 +51,7 @@ public sealed class WahaApiException(string serverId, string method, string path
 /// <summary>No answer: the connection failed or broke. <see cref="RequestMayHaveBeenSent"/> is false only when no connection was made.</summary>
 public sealed class WahaUnreachableException(string serverId, string method, string path, bool requestMayHaveBeenSent, Exception inner)
     : WahaException(serverId, method, path,
-        $"Gateway {serverId}: {method} {path} failed on the network ({inner.Message}){(requestMayHaveBeenSent ? "; the request may have reached the server" : "; no connection was made")}.",
+        GatewayText.Say(requestMayHaveBeenSent ? "Gateway.Network.MaybeSent" : "Gateway.Network.NotSent", serverId, method, path, inner.Message),
         inner)
 {
     public bool RequestMayHaveBeenSent { get; } = requestMayHaveBeenSent;
@@ -55,7 +59,7 @@ public sealed class WahaUnreachableException(string serverId, string method, str
 
 /// <summary>No answer within the per-call timeout (the request may have reached the server).</summary>
 public sealed class WahaTimeoutException(string serverId, string method, string path, TimeSpan timeout)
-    : WahaException(serverId, method, path, $"Gateway {serverId}: {method} {path} got no answer within {timeout.TotalSeconds:0.###} s; the request may have reached the server.")
+    : WahaException(serverId, method, path, GatewayText.Say("Gateway.Timeout", serverId, method, path, timeout.TotalSeconds.ToString("0.###", CultureInfo.InvariantCulture)))
 {
     public TimeSpan Timeout { get; } = timeout;
 }
@@ -63,7 +67,8 @@ public sealed class WahaTimeoutException(string serverId, string method, string 
 /// <summary>The server's circuit breaker is open: the call was refused without reaching the server.</summary>
 public sealed class WahaBreakerOpenException(string serverId, string method, string path, DateTimeOffset openUntil, int failures, string? lastError)
     : WahaException(serverId, method, path,
-        $"Gateway {serverId} is not answering: {failures} calls failed in a row, so calls are refused until {openUntil:HH:mm:ss} UTC without reaching it ({method} {path} was not sent).{(lastError is null ? "" : $" Last error: {lastError}")}")
+        GatewayText.Say(lastError is null ? "Gateway.BreakerOpen" : "Gateway.BreakerOpen.LastError",
+            serverId, failures, openUntil.ToString("HH:mm:ss", CultureInfo.InvariantCulture), method, path, lastError))
 {
     public DateTimeOffset OpenUntil { get; } = openUntil;
 }
