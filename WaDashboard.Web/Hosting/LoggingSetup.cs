@@ -12,6 +12,9 @@ public static class LoggingSetup
     /// rolling file of JSON lines under {Storage:DataDirectory}/logs. Built from the final configuration when the host
     /// starts, so every override (environment, command line, tests) applies. Every logged value is escaped
     /// (<see cref="LogValueEscaper"/>), so no caller-controlled text can forge a line; the file is JSON, one event a line.
+    /// Both sinks write numbers and dates without culture whatever the logging thread's culture (a circuit in Arabic
+    /// writes no Arabic decimal marks or Hijri dates): neither is given a format provider, so the console renders with
+    /// the invariant culture, and RenderedCompactJsonFormatter always does. Pinned by InvariantLogTests.
     /// </summary>
     public static WebApplicationBuilder AddWaDashboardLogging(this WebApplicationBuilder builder)
     {

@@ -14,7 +14,7 @@ namespace WaDashboard.Web.Localization;
 /// reason, the finding kind, the repair action. The state-to-sentence choices are those of
 /// <see cref="AccountStatusDescription"/>.
 /// </summary>
-public sealed class ConsoleText(IStringLocalizer<Ui> ui, IStringLocalizer<Reasons> reasons, IStringLocalizer<Findings> findings)
+public sealed class ConsoleText(IStringLocalizer<Ui> ui, IStringLocalizer<Reasons> reasons, IStringLocalizer<Findings> findings, IStringLocalizer<Evidence> evidence)
 {
     public IStringLocalizer<Ui> Ui => ui;
 
@@ -180,11 +180,55 @@ public sealed class ConsoleText(IStringLocalizer<Ui> ui, IStringLocalizer<Reason
             ? ui[key]
             : Bidi.Isolate(alert.Message);
 
-    /// <summary>The answer to a storage action: done (with the space it freed), or refused with Core's reason in isolation.</summary>
+    /// <summary>The answer to a storage action: done (with the space it freed), or refused with Core's reason in the person's language.</summary>
     public string ActionOutcome(Core.Diagnostics.ActionOutcome outcome) =>
-        !outcome.Done ? ui["Outcome.Refused", Bidi.Isolate(outcome.Message)]
+        !outcome.Done ? ui["Outcome.Refused", Inline(Answer(outcome.Message))]
         : outcome.BytesFreed > 0 ? ui["Outcome.DoneFreed", Size(outcome.BytesFreed)]
         : ui["Outcome.Done"];
+
+    /// <summary>
+    /// A sentence Core wrote with one of <paramref name="books"/>, in the person's language; text no book knows (the
+    /// engine's or a driver's own words) comes back untranslated, to be shown set apart (<see cref="Said.Translated"/>).
+    /// </summary>
+    public Said Say(string? english, params PhraseBook[] books)
+    {
+        foreach (var book in books)
+        {
+            if (book.TryRead(english, out _))
+            {
+                return evidence.Say(book, english);
+            }
+        }
+
+        return new Said(english ?? "", string.IsNullOrEmpty(english));
+    }
+
+    /// <summary>The evidence behind a storage finding (<see cref="SessionFinding.Detail"/>).</summary>
+    public Said FindingDetail(string? detail) => Say(detail, FindingEvidence.Book);
+
+    /// <summary>A cleanup item's description.</summary>
+    public Said CleanupDescription(string? description) => Say(description, CleanupText.Book);
+
+    /// <summary>Why a cleanup leaves an item alone; "in use" names the account's state in the person's language.</summary>
+    public Said KeptBecause(string? kept) =>
+        CleanupText.Book.TryRead(kept, out var phrase) && phrase.Code == "Kept.InUse" && Enum.TryParse<AccountStatus>(phrase.Args[0], out var status)
+            ? new Said(evidence["Kept.InUse", Status(status)], true)
+            : Say(kept, CleanupText.Book);
+
+    /// <summary>What a storage action, a repair or a cleanup answered: done or refused, and why.</summary>
+    public Said Answer(string? message) => Say(message, CleanupText.Book, RepairAnswers.Book, Core.Diagnostics.DiagnosisAnswers.Book);
+
+    /// <summary>A gateway server's last error as the dashboard worded it; the gateway's and the HTTP client's words stay as they came.</summary>
+    public Said GatewayError(string? error) => Say(error, Core.Engines.Waha.GatewayText.Book);
+
+    /// <summary>The note on a session found on a gateway server.</summary>
+    public Said ServerFinding(string? finding) => Say(finding, Core.Diagnostics.DiagnosisAnswers.Book);
+
+    /// <summary>Why the database cannot take writes; the driver's own error inside stays as it came.</summary>
+    public Said DatabaseProblem(string? problem) => Say(problem, Core.Persistence.DatabaseText.Book);
+
+    /// <summary>A said sentence inside another one: translated text as it is, English isolated as data.</summary>
+    public static string Inline(Said said) => said.Translated ? said.Text : Bidi.Isolate(said.Text);
 
     /// <summary>The answer to a command by its outcome; a refusal adds the supervisor's own reason (in English) in isolation.</summary>
     public string Outcome(CommandResult result) => result.Outcome switch

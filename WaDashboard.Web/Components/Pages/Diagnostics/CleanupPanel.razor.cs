@@ -101,10 +101,10 @@ public partial class CleanupPanel
     private string KindText(CleanupKind kind) => L[$"Cleanup.Kind.{kind}"];
 
     private string OutcomeText(CleanupReport report, CleanupItem item, CleanupItemResult? result) =>
-        item.KeptBecause is { } kept ? L["Cleanup.LeftAlone", Localization.Bidi.Isolate(kept)]
+        item.KeptBecause is { } kept ? L["Cleanup.LeftAlone", Localization.ConsoleText.Inline(Words.KeptBecause(kept))]
         : report.DryRun ? (item.FreesAtOnce ? L["Cleanup.WouldDelete"] : L["Cleanup.WouldQuarantine"])
         : result is null ? ""
-        : L[$"Cleanup.Item.{result.Outcome}", Localization.Bidi.Isolate(result.Message)];
+        : L[$"Cleanup.Item.{result.Outcome}", Localization.ConsoleText.Inline(Words.Answer(result.Message))];
 
     public async ValueTask DisposeAsync()
     {

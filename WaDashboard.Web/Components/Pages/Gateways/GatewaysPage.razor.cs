@@ -45,7 +45,7 @@ public partial class GatewaysPage
         }
 
         var (done, message) = await Actions.RemoveLeftBehindSessionAsync(_user, workerId, sessionName, CancellationToken.None);
-        _message = done ? L["Servers.Removed", Localization.Bidi.Isolate(sessionName), Localization.Bidi.Isolate(workerId)] : L["Outcome.Refused", Localization.Bidi.Isolate(message)];
+        _message = done ? L["Servers.Removed", Localization.Bidi.Isolate(sessionName), Localization.Bidi.Isolate(workerId)] : L["Outcome.Refused", Localization.ConsoleText.Inline(Words.GatewayError(message))];
         await ListAsync(workerId);
     }
 
@@ -84,7 +84,7 @@ public partial class GatewaysPage
         }
         catch (Exception ex) when (ex is HttpRequestException or TimeoutException or InvalidOperationException or TaskCanceledException)
         {
-            _listError = L["Servers.NoAnswer", Localization.Bidi.Isolate(workerId), Localization.Bidi.Isolate(ex.Message)];
+            _listError = L["Servers.NoAnswer", Localization.Bidi.Isolate(workerId), Localization.ConsoleText.Inline(Words.GatewayError(ex.Message))];
         }
     }
 
