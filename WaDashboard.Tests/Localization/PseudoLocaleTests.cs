@@ -40,12 +40,8 @@ public sealed partial class PseudoLocaleTests : IAsyncLifetime
     public static readonly IReadOnlyDictionary<string, string> KnownEnglish = new Dictionary<string, string>
     {
         ["wa-timeline-note"] = "the supervisor's journal note of each transition, as in the log and GET /api/accounts/{phone}/timeline",
-        ["wa-finding-detail"] = "the evidence behind a storage finding (file names, sizes, what the check read), as in GET .../session-info",
+        ["wa-finding-detail"] = "a finding's evidence that is the engine's own words (its raw disconnect code and text), as in GET .../session-info; every sentence the dashboard writes itself is said in the person's language",
         ["wa-raw-engine"] = "the engine's raw disconnect code and text",
-        ["wa-cleanup-description"] = "the cleanup planner's description of an item",
-        ["wa-db-problem"] = "the database driver's error",
-        ["wa-server-error"] = "a gateway's last error, as the gateway or the HTTP client said it",
-        ["wa-server-finding"] = "the note on a session found on a gateway server, as in GET /api/gateways/{workerId}/sessions",
         ["wa-audit-detail"] = "the audit record's detail, written once when the action happened",
     };
 
