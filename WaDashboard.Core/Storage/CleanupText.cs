@@ -28,7 +28,11 @@ public static class CleanupText
         ("Cleanup.Deleted", "Deleted."),
         ("Cleanup.OwnFolder", "The dashboard's own folders are never quarantined."),
         ("Cleanup.Owned", "It belongs to an account now."),
-        ("Cleanup.Moved", "Moved to the quarantine as {0}."));
+        ("Cleanup.Moved", "Moved to the quarantine as {0}."),
+        ("Cleanup.AlreadyRunning", "A cleanup is already running ({0} of {1} done); wait for it to finish."),
+        ("Cleanup.ShuttingDown", "The dashboard is shutting down; try again after it restarts."),
+        ("Cleanup.DryRunStarted", "Dry run started: nothing will be changed."),
+        ("Cleanup.Started", "Cleanup started."));
 
     public static string Say(string code, params object?[] args) => Book.Say(code, args);
 }

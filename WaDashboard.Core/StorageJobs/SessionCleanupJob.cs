@@ -34,7 +34,7 @@ public sealed class SessionCleanupJob(SessionCleanup cleanup, ISessionOwners own
         {
             completion = Task.FromException<CleanupReport>(new InvalidOperationException("A cleanup is already running."));
             var current = Progress;
-            message = $"A cleanup is already running ({current.Processed} of {current.Total} done); wait for it to finish.";
+            message = CleanupText.Say("Cleanup.AlreadyRunning", current.Processed, current.Total);
             return false;
         }
 
@@ -43,13 +43,13 @@ public sealed class SessionCleanupJob(SessionCleanup cleanup, ISessionOwners own
         {
             Volatile.Write(ref _busy, 0);
             completion = Task.FromException<CleanupReport>(new InvalidOperationException("The dashboard is shutting down."));
-            message = "The dashboard is shutting down; try again after it restarts.";
+            message = CleanupText.Say("Cleanup.ShuttingDown");
             return false;
         }
 
         Report(new CleanupProgress(request.RunId, dryRun, CleanupPhase.Planning, 0, 0, 0, 0, 0, "Waiting to start", null, null));
         completion = request.Done.Task;
-        message = dryRun ? "Dry run started: nothing will be changed." : "Cleanup started.";
+        message = CleanupText.Say(dryRun ? "Cleanup.DryRunStarted" : "Cleanup.Started");
         return true;
     }
 

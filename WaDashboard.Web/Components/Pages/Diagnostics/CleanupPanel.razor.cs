@@ -92,7 +92,7 @@ public partial class CleanupPanel
             refused = L["Common.ViewOnly"];
         }
 
-        _message = refused is null ? null : L["Outcome.Refused", Localization.Bidi.Isolate(refused)].Value;
+        _message = refused is null ? null : L["Outcome.Refused", Localization.ConsoleText.Inline(Words.Answer(refused))].Value;
         _progress = Job.Progress;
     }
 
