@@ -228,14 +228,6 @@ public sealed class SessionInspector
         : bytes < SessionStorageOptions.BytesPerMegabyte ? string.Create(CultureInfo.InvariantCulture, $"{bytes / 1024.0:0.#} KB")
         : string.Create(CultureInfo.InvariantCulture, $"{bytes / (double)SessionStorageOptions.BytesPerMegabyte:0.0} MB");
 
-    internal static string Describe(SessionFormat format) => format switch
-    {
-        SessionFormat.Baileys => "Baileys multi-file",
-        SessionFormat.ChromiumProfile => "Chromium profile (whatsapp-web.js)",
-        SessionFormat.WhatsmeowSqlite => "whatsmeow SQLite",
-        _ => "unrecognized",
-    };
-
     private void AddLimitFindings(InspectionBuilder builder, long bytes, int files, long trimmableBytes)
     {
         var max = _options.MaxSizeBytes;
