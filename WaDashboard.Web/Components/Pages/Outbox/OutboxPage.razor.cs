@@ -149,7 +149,7 @@ public partial class OutboxPage
             var allowed = await Actions.TryActAsync(user, "message.action", message.AccountId, async () =>
             {
                 result = await action();
-                return $"message {message.Id}: {result.Message}";
+                return Core.Audit.AuditNotes.Say("Audit.Message", message.Id, result.Message);
             }, CancellationToken.None);
             _message = !allowed ? L["Common.ViewOnly"]
                 : result!.Done ? L[result.Updated?.Status switch
