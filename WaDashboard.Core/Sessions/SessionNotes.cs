@@ -11,6 +11,12 @@ namespace WaDashboard.Core.Sessions;
 /// </summary>
 public static class SessionNotes
 {
+    // Reasons whose next action is the same sentence share one code (the first reason's), so reading it back is not ambiguous.
+    private static readonly Dictionary<DisconnectReason, string> ActionCodes = ReasonCatalog.All
+        .GroupBy(r => r.OperatorAction, StringComparer.Ordinal)
+        .SelectMany(same => same.Select(r => (r.Reason, Code: ReasonAction(same.First().Reason))))
+        .ToDictionary(r => r.Reason, r => r.Code);
+
     public static PhraseBook Book { get; } = new(
     [
         ("Note.Added", "Added. Link it with a QR code or a pairing code."),
@@ -50,7 +56,8 @@ public static class SessionNotes
         ("Note.CorruptAfterTimeouts", "The session did not start {0} times in a row and its folder is corrupt ({1}). It was moved to the quarantine and creds.json backed up; a person must scan a fresh QR code to relink."),
         ("Note.TimeoutsFolderIntact", "The session did not start within {0} s, {1} times in a row. Its folder is intact, so it was kept; automatic reconnect is paused. Check the engine and the network, then click Reconnect."),
         ("Note.CredsRestored", "creds.json was restored from a backup; click Reconnect to start with it (no QR needed)."),
-        .. ReasonCatalog.All.SelectMany(r => new[] { (ReasonTitle(r.Reason), r.Title), (ReasonAction(r.Reason), r.OperatorAction) }),
+        .. ReasonCatalog.All.Select(r => (ReasonTitle(r.Reason), r.Title)),
+        .. ReasonCatalog.All.Where(r => ActionCodes[r.Reason] == ReasonAction(r.Reason)).Select(r => (ReasonAction(r.Reason), r.OperatorAction)),
     ]);
 
     public static string Say(string code, params object?[] args) => Book.Say(code, args);
@@ -59,7 +66,7 @@ public static class SessionNotes
     public static string Title(DisconnectReason reason) => Book.Say(ReasonTitle(reason));
 
     /// <summary>What a person does after a disconnect reason, as a part of a note.</summary>
-    public static string Action(DisconnectReason reason) => Book.Say(ReasonAction(reason));
+    public static string Action(DisconnectReason reason) => Book.Say(ActionCodes[reason]);
 
     /// <summary>A number of seconds, minutes or hours as notes write it: invariant, at most one decimal.</summary>
     public static string Number(double value, string format = "0.#") => value.ToString(format, CultureInfo.InvariantCulture);

@@ -19,7 +19,7 @@ namespace WaDashboard.Tests.Localization;
 /// </summary>
 public sealed partial class ResourceTests
 {
-    public static readonly string[] Areas = ["Ui", "Reasons", "Findings"];
+    public static readonly string[] Areas = ["Ui", "Reasons", "Findings", "Notes"];
 
     public static TheoryData<string, string> AreasAndLanguages()
     {

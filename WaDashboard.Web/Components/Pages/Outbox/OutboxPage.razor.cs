@@ -158,7 +158,7 @@ public partial class OutboxPage
                     OutboxStatus.Sent => "Outbox.Done.MarkedSent",
                     _ => "Outbox.Done.Queued",
                 }, message.Id]
-                : L["Outbox.ActionRefused", message.Id, Localization.Bidi.Isolate(result.Message)];
+                : L["Outbox.ActionRefused", message.Id, Words.Quoted(OutboxNotes.Book, result.Message)];
             _messageOk = allowed && result!.Done;
         }
         finally
