@@ -68,7 +68,7 @@ public sealed class CoreSentenceTests() : CorePageTest("wadash-notes"), IDisposa
         page.WaitForAssertion(() => Assert.Equal(4, page.FindAll("#timeline .wa-timeline-note").Count), RenderPatience);
         var notes = page.FindAll("#timeline .wa-timeline-note").Select(n => n.TextContent).ToList();
         Assert.Contains($"הועבר מ-{Fsi}gw-tlv{Pdi} אל {Fsi}gw-haifa{Pdi}. התחברות לא עוברת בין שרתים: קשרו אותו שוב עם קוד QR או קוד צימוד.", notes);
-        Assert.Contains("פער: למנוע כבר אין את הסשן הזה. דורש טיפול: עדכנו את המנוע, ואז לחצו על \"התחברות מחדש\".", notes);
+        Assert.Contains("פער: למנוע כבר אין את הסשן הזה. דרוש טיפול שלך: עדכנו את המנוע, ואז לחצו על \"התחברות מחדש\".", notes);
         Assert.Contains("החשבון נוסף.", notes);
         var untranslated = Assert.Single(page.FindAll($"#timeline .{CoreSentence.Untranslated}"));
         Assert.Equal("A note no book ever wrote.", untranslated.TextContent);
