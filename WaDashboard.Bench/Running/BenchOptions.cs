@@ -34,6 +34,9 @@ public sealed record BenchOptions
     /// <summary>Offered engine events per second in the pipeline's latency phase (the target rate).</summary>
     public double PipelineRate { get; init; } = 5_000;
 
+    /// <summary>The pipeline's database: the embedded SQLite file (the default) or a durable PostgreSQL server started for the run.</summary>
+    public string PipelineDatabase { get; init; } = "sqlite";
+
     /// <summary>Reconnect:ConnectRatePercent for the fleet scenario's start-up; null keeps the product's setting (2 %).</summary>
     public double? ConnectRatePercent { get; init; }
 
@@ -70,6 +73,7 @@ public sealed record BenchOptions
           --idle-seconds S      idle CPU window of the fleet scenario (default 30; the connection monitor runs every 30 s)
           --pipeline-seconds S  length of each pipeline phase (default 10)
           --pipeline-rate R     offered engine events per second in the pipeline's latency phase (default 5000)
+          --pipeline-database D sqlite (default: the embedded file) | postgres (a durable PostgreSQL server started for the run)
           --connect-rate-percent P  Reconnect:ConnectRatePercent for the fleet scenario's start-up (default: the product's 2)
           --storage-prekeys N   pre-key files per generated Baileys folder (default 30)
           --set KEY=VALUE       a product setting for the pipeline's Core, e.g. Persistence:CheckpointInterval=00:00:00.250 (repeatable)
@@ -107,6 +111,7 @@ public sealed record BenchOptions
                 "--idle-seconds" => options with { IdleSeconds = Number(name, Value(), 1, 3_600) },
                 "--pipeline-seconds" => options with { PipelineSeconds = Number(name, Value(), 1, 3_600) },
                 "--pipeline-rate" => options with { PipelineRate = Number(name, Value(), 10, 1_000_000) },
+                "--pipeline-database" => options with { PipelineDatabase = OneOf(name, Value(), "sqlite", "postgres") },
                 "--connect-rate-percent" => options with { ConnectRatePercent = Number(name, Value(), 0.01, 100) },
                 "--storage-prekeys" => options with { StoragePreKeys = Int(name, Value(), 1, 5_000) },
                 "--set" => options with { Settings = Setting(options.Settings, Value()) },
@@ -166,6 +171,10 @@ public sealed record BenchOptions
         double.TryParse(value, NumberStyles.Float, CultureInfo.InvariantCulture, out var n) && n >= min && n <= max
             ? n
             : throw new BenchUsageException($"{name} must be a number from {min} to {max}; got '{value}'.");
+
+    private static string OneOf(string name, string value, params string[] allowed) =>
+        allowed.FirstOrDefault(a => string.Equals(a, value, StringComparison.OrdinalIgnoreCase))
+        ?? throw new BenchUsageException($"{name} must be one of {string.Join(", ", allowed)}; got '{value}'.");
 
     private static string NonEmpty(string name, string value) =>
         string.IsNullOrWhiteSpace(value) ? throw new BenchUsageException($"{name} needs a non-empty value.") : value;

@@ -50,29 +50,44 @@ public static class FleetSeed
     public static string Phone(int index) => $"+9725{index + 1:D8}";
 
     /// <summary>The product's DbContext on a SQLite file.</summary>
-    public static WaDashboardDbContext OpenDatabase(string path) =>
-        new(new DbContextOptionsBuilder<WaDashboardDbContext>()
-            .UseSqlite(new SqliteConnectionStringBuilder { DataSource = path }.ToString(),
-                sqlite => sqlite.MigrationsAssembly(DatabaseSetup.MigrationsAssembly(DatabaseProvider.Sqlite)))
-            .Options);
+    public static WaDashboardDbContext OpenDatabase(string path) => OpenDatabase(BenchDatabase.SqliteFile(path));
+
+    /// <summary>The product's DbContext on a bench database, configured as the product configures it.</summary>
+    public static WaDashboardDbContext OpenDatabase(BenchDatabase database) =>
+        new(new DbContextOptionsBuilder<WaDashboardDbContext>().UseWaDashboardDatabase(database.Options).Options);
 
     /// <summary>Creates the database with the product's migrations (and WAL, as the product turns on).</summary>
-    public static async Task CreateDatabaseAsync(string path, CancellationToken cancellationToken)
+    public static Task CreateDatabaseAsync(string path, CancellationToken cancellationToken)
     {
         Directory.CreateDirectory(Path.GetDirectoryName(path)!);
-        await using var db = OpenDatabase(path);
-        await db.Database.MigrateAsync(cancellationToken);
-        await db.Database.ExecuteSqlRawAsync("PRAGMA journal_mode=WAL;", cancellationToken);
+        return CreateDatabaseAsync(BenchDatabase.SqliteFile(path), cancellationToken);
     }
 
-    public static async Task<IReadOnlyList<SeededAccount>> SeedAsync(string dataDirectory, int count, SeedShape shape, CancellationToken cancellationToken)
+    private static async Task CreateDatabaseAsync(BenchDatabase database, CancellationToken cancellationToken)
+    {
+        await using var db = OpenDatabase(database);
+        await db.Database.MigrateAsync(cancellationToken);
+        if (database.Provider == DatabaseProvider.Sqlite)
+        {
+            await db.Database.ExecuteSqlRawAsync("PRAGMA journal_mode=WAL;", cancellationToken);
+        }
+    }
+
+    public static Task<IReadOnlyList<SeededAccount>> SeedAsync(string dataDirectory, int count, SeedShape shape, CancellationToken cancellationToken)
+    {
+        var path = DatabasePath(dataDirectory);
+        Directory.CreateDirectory(Path.GetDirectoryName(path)!);
+        return SeedAsync(BenchDatabase.SqliteFile(path), dataDirectory, count, shape, cancellationToken);
+    }
+
+    /// <summary>Creates <paramref name="database"/> with the product's migrations and fills it with <paramref name="count"/> accounts.</summary>
+    public static async Task<IReadOnlyList<SeededAccount>> SeedAsync(BenchDatabase database, string dataDirectory, int count, SeedShape shape, CancellationToken cancellationToken)
     {
         var accounts = Enumerable.Range(0, count)
             .Select(i => new SeededAccount(i, AccountId.New(), shape.NameOf(i), Phone(i)))
             .ToList();
-        var path = DatabasePath(dataDirectory);
-        await CreateDatabaseAsync(path, cancellationToken);
-        await InsertAsync(path, accounts, shape, cancellationToken);
+        await CreateDatabaseAsync(database, cancellationToken);
+        await InsertAsync(database, accounts, shape, cancellationToken);
         if (shape.WriteFolders)
         {
             WriteFolders(dataDirectory, accounts, shape.Generation, shape.PreKeyFiles, cancellationToken);
@@ -81,11 +96,14 @@ public static class FleetSeed
         return accounts;
     }
 
-    public static async Task InsertAsync(string databasePath, IReadOnlyList<SeededAccount> accounts, SeedShape shape, CancellationToken cancellationToken)
+    public static Task InsertAsync(string databasePath, IReadOnlyList<SeededAccount> accounts, SeedShape shape, CancellationToken cancellationToken) =>
+        InsertAsync(BenchDatabase.SqliteFile(databasePath), accounts, shape, cancellationToken);
+
+    public static async Task InsertAsync(BenchDatabase database, IReadOnlyList<SeededAccount> accounts, SeedShape shape, CancellationToken cancellationToken)
     {
         foreach (var chunk in accounts.Chunk(5_000))
         {
-            await using var db = OpenDatabase(databasePath);
+            await using var db = OpenDatabase(database);
             db.ChangeTracker.AutoDetectChangesEnabled = false;
             foreach (var account in chunk)
             {

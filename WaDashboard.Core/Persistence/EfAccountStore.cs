@@ -114,25 +114,22 @@ public sealed class EfAccountStore : BackgroundService, IAccountStore
             var existing = new HashSet<string>(StringComparer.Ordinal);
             using (var update = RowStatements<AccountRecord>.Update(db, dbTransaction))
             {
-                foreach (var state in latest.Values)
+                var states = latest.Values.ToList();
+                var affected = await update.ExecuteAllAsync(states.ConvertAll(state => state.ToRecord()), CancellationToken.None);
+                for (var i = 0; i < states.Count; i++)
                 {
-                    if (await update.ExecuteAsync(state.ToRecord(), CancellationToken.None) > 0)
+                    if (affected[i] > 0)
                     {
-                        existing.Add(state.Id);
+                        existing.Add(states[i].Id);
                     }
                 }
             }
 
-            if (batch.Any(item => item.Entry is not null && existing.Contains(item.State.Id)))
+            var entries = batch.Where(item => item.Entry is not null && existing.Contains(item.State.Id)).Select(item => item.Entry!.ToRecord(item.State.Id)).ToList();
+            if (entries.Count > 0)
             {
                 using var insert = RowStatements<TimelineEntryRecord>.Insert(db, dbTransaction);
-                foreach (var item in batch)
-                {
-                    if (item.Entry is { } entry && existing.Contains(item.State.Id))
-                    {
-                        await insert.ExecuteAsync(entry.ToRecord(item.State.Id), CancellationToken.None);
-                    }
-                }
+                await insert.ExecuteAllAsync(entries, CancellationToken.None);
             }
 
             await transaction.CommitAsync();

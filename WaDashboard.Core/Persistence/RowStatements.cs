@@ -102,5 +102,49 @@ internal sealed class RowStatements<T> : IDisposable
         return await _command.ExecuteNonQueryAsync(cancellationToken);
     }
 
+    /// <summary>
+    /// Runs the statement for every row; returns the rows affected by each. A server (PostgreSQL, SQL Server) gets them
+    /// all in one round trip as a <see cref="DbBatch"/>, instead of one round trip per row, which made the writer wait on
+    /// the network for each row of a batch (pipeline benchmark on PostgreSQL: the writer was its bottleneck). SQLite,
+    /// in the same process, has no batches and needs none: its rows go one by one through the prepared statement.
+    /// </summary>
+    public async Task<int[]> ExecuteAllAsync(IReadOnlyList<T> rows, CancellationToken cancellationToken)
+    {
+        var affected = new int[rows.Count];
+        if (rows.Count <= 1 || !_command.Connection!.CanCreateBatch)
+        {
+            for (var i = 0; i < rows.Count; i++)
+            {
+                affected[i] = await ExecuteAsync(rows[i], cancellationToken);
+            }
+
+            return affected;
+        }
+
+        await using var batch = _command.Connection.CreateBatch();
+        batch.Transaction = _command.Transaction;
+        foreach (var row in rows)
+        {
+            var command = batch.CreateBatchCommand();
+            command.CommandText = _command.CommandText;
+            foreach (var (_, binding) in _parameters)
+            {
+                // The provider's parameter (type, size, NpgsqlDbType), made as the prepared statement's were; the mapping
+                // converts the model's value itself.
+                command.Parameters.Add(binding.Mapping.CreateParameter(_command, binding.Name, binding.Getter.GetClrValue(row), binding.Nullable));
+            }
+
+            batch.BatchCommands.Add(command);
+        }
+
+        await batch.ExecuteNonQueryAsync(cancellationToken);
+        for (var i = 0; i < rows.Count; i++)
+        {
+            affected[i] = batch.BatchCommands[i].RecordsAffected;
+        }
+
+        return affected;
+    }
+
     public void Dispose() => _command.Dispose();
 }

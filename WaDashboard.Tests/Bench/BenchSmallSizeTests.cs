@@ -34,6 +34,18 @@ public sealed class BenchSmallSizeTests : IDisposable
     }
 
     [Fact]
+    public async Task Pipeline_runs_on_a_durable_postgresql_server_of_its_own_and_reports_the_product_beside_its_floor()
+    {
+        var (output, report) = await RunAsync("--scenario", "pipeline", "--accounts", "200", "--pipeline-seconds", "1", "--pipeline-database", "postgres");
+
+        AssertScenarios(report, output, "pipeline");
+        Assert.Contains("-> PostgreSQL -> UI notification", output);
+        Assert.True(Metric(report, "pipeline", "events/s, saturated").Product > 0, output);
+        Assert.True(Metric(report, "pipeline", "events/s, saturated").Floor > 0, output);
+        Assert.True(Metric(report, "pipeline", "p99 to notification").Floor > 0, output);
+    }
+
+    [Fact]
     public async Task Ui_runs_with_two_tabs_and_times_every_change_it_injects()
     {
         var (output, report) = await RunAsync(

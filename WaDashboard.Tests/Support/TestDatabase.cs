@@ -1,3 +1,4 @@
+using WaDashboard.Testing;
 using Microsoft.EntityFrameworkCore;
 using WaDashboard.Core.Persistence;
 

@@ -3,21 +3,24 @@ using System.Net;
 using System.Net.Sockets;
 using Npgsql;
 
-namespace WaDashboard.Tests.Support;
+namespace WaDashboard.Testing;
 
 /// <summary>
 /// A throw-away PostgreSQL server from Debian's package (<c>apt-get install -y postgresql</c>; .ci/run installs it):
 /// <c>initdb</c> into a temp folder, <c>pg_ctl start</c> on 127.0.0.1 and a free port, one fresh database per test, and
 /// <c>pg_ctl stop</c> plus the folder removed when the test process ends. Started once, on first use, for every
 /// test that runs against PostgreSQL. As root (as here and in CI) the server runs as the <c>postgres</c> user.
+/// The tests' shared server skips fsync (nothing they check needs a durable disk); the benchmark starts its own
+/// durable one (<see cref="StartAsync(bool)"/> with <c>durable: true</c>: PostgreSQL's defaults, fsync on).
 /// </summary>
-public sealed class PostgresServer
+public sealed class PostgresServer : IDisposable
 {
-    private static readonly Lazy<Task<PostgresServer>> Shared = new(StartAsync, LazyThreadSafetyMode.ExecutionAndPublication);
+    private static readonly Lazy<Task<PostgresServer>> Shared = new(() => StartAsync(durable: false), LazyThreadSafetyMode.ExecutionAndPublication);
 
     private readonly string _folder;
     private readonly string _bin;
     private readonly bool _asPostgresUser;
+    private int _stopped;
 
     private PostgresServer(string folder, string bin, bool asPostgresUser, int port)
     {
@@ -35,9 +38,12 @@ public sealed class PostgresServer
     public static Task<PostgresServer> GetAsync() => Shared.Value;
 
     /// <summary>A new, empty database on the shared server; its connection string.</summary>
-    public static async Task<string> CreateDatabaseAsync()
+    public static async Task<string> CreateDatabaseAsync() => await (await GetAsync()).NewDatabaseAsync();
+
+    /// <summary>A new, empty database on this server; its connection string.</summary>
+    public async Task<string> NewDatabaseAsync()
     {
-        var server = await GetAsync();
+        var server = this;
         var name = "wadash_" + Guid.NewGuid().ToString("N")[..16];
         await using (var connection = new NpgsqlConnection(server.AdminConnectionString))
         {
@@ -61,7 +67,8 @@ public sealed class PostgresServer
         await command.ExecuteNonQueryAsync();
     }
 
-    private static async Task<PostgresServer> StartAsync()
+    /// <summary>Starts a server of its own; <paramref name="durable"/> keeps PostgreSQL's fsync, as a real installation does.</summary>
+    public static async Task<PostgresServer> StartAsync(bool durable)
     {
         var bin = FindBinaries();
         var asPostgresUser = Environment.UserName == "root";
@@ -78,7 +85,7 @@ public sealed class PostgresServer
         var data = Path.Combine(folder, "data");
         await server.RunToolAsync("initdb", ["-D", data, "-A", "trust", "-U", "postgres", "--no-sync", "-E", "UTF8", "--locale=C"]);
         await server.RunToolAsync("pg_ctl", ["-D", data, "-l", Path.Combine(folder, "server.log"), "-w", "-t", "60",
-            "-o", $"-p {port} -k {folder} -h 127.0.0.1 -c fsync=off -c max_connections=300", "start"]);
+            "-o", $"-p {port} -k {folder} -h 127.0.0.1{(durable ? "" : " -c fsync=off")} -c max_connections=300", "start"]);
         AppDomain.CurrentDomain.ProcessExit += (_, _) => server.Stop();
         return server;
     }
@@ -106,8 +113,16 @@ public sealed class PostgresServer
         }
     }
 
+    /// <summary>Stops the server and removes its folder.</summary>
+    public void Dispose() => Stop();
+
     private void Stop()
     {
+        if (Interlocked.Exchange(ref _stopped, 1) == 1)
+        {
+            return;
+        }
+
         try
         {
             RunAsync(Path.Combine(_bin, "pg_ctl"), ["-D", Path.Combine(_folder, "data"), "-m", "immediate", "-w", "stop"], _asPostgresUser ? "postgres" : null)
