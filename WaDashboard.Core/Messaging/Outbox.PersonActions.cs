@@ -12,38 +12,38 @@ public sealed partial class Outbox
 {
     /// <summary>Cancels a message that has not gone out: waiting, failed or unknown.</summary>
     public Task<OutboxActionResult> CancelAsync(long id, CancellationToken cancellationToken) =>
-        PersonActionAsync(id, "cancel", [OutboxStatus.Failed, OutboxStatus.Unknown], m => m with
+        PersonActionAsync(id, "Send.Action.Cancel", [OutboxStatus.Failed, OutboxStatus.Unknown], m => m with
         {
             Status = OutboxStatus.Cancelled,
             NextAttemptAt = null,
-            Error = "Cancelled by a person." + (m.Status == OutboxStatus.Unknown ? " Whether the earlier attempt was delivered is unknown." : ""),
-        }, "Cancelled; it will not be sent.", cancellationToken, allowWaiting: true);
+            Error = OutboxNotes.Say(m.Status == OutboxStatus.Unknown ? "Send.CancelledUnknown" : "Send.Cancelled"),
+        }, OutboxNotes.Say("Send.Done.Cancelled"), cancellationToken, allowWaiting: true);
 
     /// <summary>Puts a failed message back in the queue with a fresh attempt budget.</summary>
     public Task<OutboxActionResult> RetryAsync(long id, CancellationToken cancellationToken) =>
-        PersonActionAsync(id, "retry", [OutboxStatus.Failed], m => m with
+        PersonActionAsync(id, "Send.Action.Retry", [OutboxStatus.Failed], m => m with
         {
             Status = OutboxStatus.Pending,
             Attempts = 0,
             NextAttemptAt = null,
-            Error = SendOutcomes.Clip("Retried by a person. Before: " + m.Error),
-        }, "Queued again; it goes out when the account is connected and the rate limit allows.", cancellationToken);
+            Error = SendOutcomes.Clip(OutboxNotes.Say("Send.Retried", m.Error)),
+        }, OutboxNotes.Say("Send.Done.Queued"), cancellationToken);
 
     /// <summary>A person's decision on a message whose fate is unknown.</summary>
     public Task<OutboxActionResult> ResolveUnknownAsync(long id, UnknownResolution resolution, CancellationToken cancellationToken) =>
         resolution == UnknownResolution.MarkSent
-            ? PersonActionAsync(id, "mark as sent", [OutboxStatus.Unknown], m => m with
+            ? PersonActionAsync(id, "Send.Action.MarkSent", [OutboxStatus.Unknown], m => m with
             {
                 Status = OutboxStatus.Sent,
                 SentAt = m.LastAttemptAt ?? m.UpdatedAt,
-                Error = "Marked sent by a person (it arrived).",
-            }, "Marked as sent; it will not be sent again.", cancellationToken)
-            : PersonActionAsync(id, "send again", [OutboxStatus.Unknown], m => m with
+                Error = OutboxNotes.Say("Send.MarkedSent"),
+            }, OutboxNotes.Say("Send.Done.MarkedSent"), cancellationToken)
+            : PersonActionAsync(id, "Send.Action.SendAgain", [OutboxStatus.Unknown], m => m with
             {
                 Status = OutboxStatus.Pending,
                 NextAttemptAt = null,
-                Error = "Sending again: a person found it did not arrive.",
-            }, "Queued again; it goes out when the account is connected and the rate limit allows.", cancellationToken);
+                Error = OutboxNotes.Say("Send.SendingAgain"),
+            }, OutboxNotes.Say("Send.Done.Queued"), cancellationToken);
 
     private async Task<OutboxActionResult> PersonActionAsync(
         long id, string action, OutboxStatus[] allowed, Func<OutboxMessage, OutboxMessage> change, string doneMessage,
@@ -67,11 +67,11 @@ public sealed partial class Outbox
                     else if (queue is not null && queue.Waiting.ContainsKey(id))
                     {
                         return new OutboxActionResult(OutboxActionOutcome.Refused,
-                            $"Message {id} is already waiting to be sent; you cannot {action} it.", active);
+                            OutboxNotes.Say("Send.Refused.Waiting", id, OutboxNotes.Say(action)), active);
                     }
                     else
                     {
-                        return new OutboxActionResult(OutboxActionOutcome.Refused, $"Message {id} is being sent right now; look again in a moment.", active);
+                        return new OutboxActionResult(OutboxActionOutcome.Refused, OutboxNotes.Say("Send.Refused.Sending", id), active);
                     }
                 }
             }
@@ -79,18 +79,18 @@ public sealed partial class Outbox
             var current = taken ?? await _store.GetAsync(id, cancellationToken);
             if (current is null)
             {
-                return new OutboxActionResult(OutboxActionOutcome.NotFound, $"No message has the id {id}.");
+                return new OutboxActionResult(OutboxActionOutcome.NotFound, OutboxNotes.Say("Send.NotFound", id));
             }
 
             if (taken is null && !allowed.Contains(current.Status))
             {
-                return new OutboxActionResult(OutboxActionOutcome.Refused, $"Message {id} is {current.Status}; you cannot {action} it. " + current.Status switch
+                return new OutboxActionResult(OutboxActionOutcome.Refused, OutboxNotes.Say("Send.Refused.Status", id, OutboxNotes.Say($"Send.Status.{current.Status}"), OutboxNotes.Say(action), current.Status switch
                 {
-                    OutboxStatus.Sent => "It was already sent.",
-                    OutboxStatus.Cancelled => "It was cancelled.",
-                    OutboxStatus.Pending or OutboxStatus.Sending => "It is on its way; look again in a moment.",
+                    OutboxStatus.Sent => OutboxNotes.Say("Send.Why.Sent"),
+                    OutboxStatus.Cancelled => OutboxNotes.Say("Send.Why.Cancelled"),
+                    OutboxStatus.Pending or OutboxStatus.Sending => OutboxNotes.Say("Send.Why.OnItsWay"),
                     _ => "",
-                }, current);
+                }), current);
             }
 
             var next = change(current) with { UpdatedAt = now };
@@ -126,7 +126,7 @@ public sealed partial class Outbox
                 }
             }
 
-            _logger.LogInformation("Message {MessageId} of {AccountId}: a person chose to {Action}; now {Status}", id, next.AccountId, action, next.Status);
+            _logger.LogInformation("Message {MessageId} of {AccountId}: a person chose to {Action}; now {Status}", id, next.AccountId, OutboxNotes.Say(action), next.Status);
             _events.Publish(new OutboxChanged(next.AccountId, id, next.Status));
             Wake();
             return new OutboxActionResult(OutboxActionOutcome.Done, doneMessage, next);

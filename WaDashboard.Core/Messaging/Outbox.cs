@@ -18,9 +18,7 @@ public sealed partial class Outbox : IHostedService
     public const int MaxKeyLength = OutboxModel.KeyMaxLength;
     public static readonly TimeSpan MaxScheduleAhead = TimeSpan.FromDays(366);
 
-    public const string InterruptedError =
-        "The dashboard stopped while this message was being sent, so it may or may not have been delivered. " +
-        "Check the recipient's phone, then mark it sent or send it again.";
+    public static readonly string InterruptedError = OutboxNotes.Say("Send.Interrupted");
 
     private sealed class AccountQueue
     {

@@ -1,3 +1,4 @@
+using System.Globalization;
 using WaDashboard.Core.Engines;
 
 namespace WaDashboard.Core.Messaging;
@@ -16,7 +17,7 @@ public sealed record SendOutcome(OutboxMessage Message, bool ReachedEngine);
 /// </summary>
 public static class SendOutcomes
 {
-    public const string HeldNote = "Not sent: the account was not connected at the moment of sending. It goes out after the account reconnects.";
+    public static readonly string HeldNote = OutboxNotes.Say("Send.Held");
 
     public static SendOutcome Apply(OutboxMessage sending, SendAttempt attempt, DateTimeOffset now, MessagingOptions options, double jitterSample)
     {
@@ -40,14 +41,14 @@ public static class SendOutcomes
                 }, true);
 
             case { Result: { } refused }:
-                var error = Clip(refused.Error ?? "The engine refused the message without a reason.");
+                var error = Clip(refused.Error ?? OutboxNotes.Say("Send.NoReason"));
                 if (attempts >= options.MaxAttempts)
                 {
                     return new SendOutcome(tried with
                     {
                         Status = OutboxStatus.Failed,
                         NextAttemptAt = null,
-                        Error = Clip($"Failed after {attempts} {(attempts == 1 ? "attempt" : "attempts")}; the last error: {error}"),
+                        Error = Clip(OutboxNotes.Say(attempts == 1 ? "Send.FailedAfterOne" : "Send.FailedAfter", attempts, error)),
                     }, true);
                 }
 
@@ -56,13 +57,13 @@ public static class SendOutcomes
 
             default:
                 var what = attempt.Failure is TimeoutException or OperationCanceledException
-                    ? "The engine did not confirm the send in time"
-                    : $"The engine failed while sending ({attempt.Failure?.GetType().Name}: {attempt.Failure?.Message})";
+                    ? OutboxNotes.Say("Send.NotConfirmed")
+                    : OutboxNotes.Say("Send.EngineFailed", attempt.Failure?.GetType().Name, attempt.Failure?.Message);
                 return new SendOutcome(tried with
                 {
                     Status = OutboxStatus.Unknown,
                     NextAttemptAt = null,
-                    Error = Clip($"{what}. It may have been delivered: check the recipient's phone, then mark it sent or send it again."),
+                    Error = Clip(OutboxNotes.Say("Send.MayHaveGone", what)),
                 }, true);
         }
     }
@@ -76,11 +77,13 @@ public static class SendOutcomes
         Status = OutboxStatus.Failed,
         UpdatedAt = now,
         NextAttemptAt = null,
-        Error = $"Expired: not sent within {Describe(expireAfter)} of its time (the account was not connected long enough). Retry it if it still matters.",
+        Error = OutboxNotes.Say("Send.Expired", Describe(expireAfter)),
     };
 
     private static string Describe(TimeSpan span) =>
-        span.TotalHours >= 1 && span.Minutes == 0 ? $"{span.TotalHours:0} h" : span.TotalMinutes >= 1 ? $"{span.TotalMinutes:0} min" : $"{span.TotalSeconds:0} s";
+        span.TotalHours >= 1 && span.Minutes == 0 ? string.Create(CultureInfo.InvariantCulture, $"{span.TotalHours:0} h")
+        : span.TotalMinutes >= 1 ? string.Create(CultureInfo.InvariantCulture, $"{span.TotalMinutes:0} min")
+        : string.Create(CultureInfo.InvariantCulture, $"{span.TotalSeconds:0} s");
 
     public static string Clip(string value) => value.Length <= 1000 ? value : value[..1000];
 }

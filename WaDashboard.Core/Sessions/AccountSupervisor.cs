@@ -76,7 +76,7 @@ public sealed partial class AccountSupervisor
         var reply = new TaskCompletionSource<CommandResult>(TaskCreationOptions.RunContinuationsAsynchronously);
         if (!await TryWriteAsync(new Envelope(command, reply, WaDashboardActivities.CurrentContext), cancellationToken))
         {
-            return new CommandResult(CommandOutcome.Refused, "This account is being removed.");
+            return new CommandResult(CommandOutcome.Refused, CommandReplies.Say("Reply.BeingRemoved"));
         }
 
         return await reply.Task.WaitAsync(cancellationToken);
@@ -126,17 +126,17 @@ public sealed partial class AccountSupervisor
                 }
                 catch (OperationCanceledException) when (stopping.IsCancellationRequested)
                 {
-                    result = new CommandResult(CommandOutcome.Refused, "The dashboard is shutting down.");
+                    result = new CommandResult(CommandOutcome.Refused, CommandReplies.Say("Reply.ShuttingDown"));
                 }
                 catch (Exception ex)
                 {
                     _services.Logger.LogError(ex, "Supervisor of {AccountId} failed on {Input}", _state.Id, envelope.Input.GetType().Name);
-                    result = new CommandResult(CommandOutcome.Refused, "Something failed while handling this request; see the log. Nothing was lost.");
+                    result = new CommandResult(CommandOutcome.Refused, CommandReplies.Say("Reply.Failed"));
                 }
                 finally
                 {
                     ReleaseSlotUnlessStarting();
-                    envelope.Reply?.TrySetResult(result ?? new CommandResult(CommandOutcome.Done, "Done."));
+                    envelope.Reply?.TrySetResult(result ?? new CommandResult(CommandOutcome.Done, CommandReplies.Say("Reply.Done")));
                 }
             }
         }

@@ -165,17 +165,17 @@ public sealed class Fleet
     {
         if (Get(accountId) is not { } account)
         {
-            return new CommandResult(CommandOutcome.Refused, "No such account.");
+            return new CommandResult(CommandOutcome.Refused, CommandReplies.Say("Reply.NoSuchAccount"));
         }
 
         if (string.IsNullOrWhiteSpace(workerId))
         {
-            return new CommandResult(CommandOutcome.Refused, "Name the server to move to (worker_id).");
+            return new CommandResult(CommandOutcome.Refused, CommandReplies.Say("Reply.NameServer"));
         }
 
         if (string.Equals(workerId.Trim(), account.WorkerId, StringComparison.OrdinalIgnoreCase))
         {
-            return new CommandResult(CommandOutcome.Refused, $"The account is already on {account.WorkerId}.");
+            return new CommandResult(CommandOutcome.Refused, CommandReplies.Say("Reply.AlreadyOn", account.WorkerId));
         }
 
         var placement = WorkerPlacement.Choose(WorkerLoads(), workerId);
@@ -234,9 +234,9 @@ public sealed class Fleet
                 Phone = phone,
                 CreatedAt = now,
                 StatusSince = now,
-                Note = "Added. Link it with a QR code or a pairing code.",
+                Note = SessionNotes.Say("Note.Added"),
             };
-            await _services.Store.AddAsync(account, new TimelineEntry(now, AccountStatus.New, AccountStatus.New, null, null, null, "Account added.", null), cancellationToken);
+            await _services.Store.AddAsync(account, new TimelineEntry(now, AccountStatus.New, AccountStatus.New, null, null, null, SessionNotes.Say("Note.AccountAdded"), null), cancellationToken);
             Register(account);
             _logger.LogInformation("Account {AccountId} ({Phone}) added", account.Id, phone.Masked);
             _services.Events.Publish(new AccountChanged(account));
@@ -287,7 +287,7 @@ public sealed class Fleet
     public Task<CommandResult> SendAsync(string accountId, SessionCommand command, CancellationToken cancellationToken) =>
         _supervisors.TryGetValue(accountId, out var supervisor)
             ? supervisor.SendAsync(command, cancellationToken)
-            : Task.FromResult(new CommandResult(CommandOutcome.Refused, "No such account."));
+            : Task.FromResult(new CommandResult(CommandOutcome.Refused, CommandReplies.Say("Reply.NoSuchAccount")));
 
     /// <summary>Bulk reconnect: the same command per account, all at once; returns each account's outcome.</summary>
     public async Task<IReadOnlyDictionary<string, CommandResult>> ReconnectManyAsync(IEnumerable<string> accountIds, CancellationToken cancellationToken)

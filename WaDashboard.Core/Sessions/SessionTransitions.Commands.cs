@@ -1,4 +1,5 @@
 using System.Collections.Immutable;
+using System.Globalization;
 using WaDashboard.Core.Accounts;
 using WaDashboard.Core.Engines;
 using WaDashboard.Core.Reconnect;
@@ -13,13 +14,13 @@ public static partial class SessionTransitions
     {
         if (mode == LinkMode.None)
         {
-            return Transition.Unchanged(state, new(CommandOutcome.Refused, "Choose how to link: a QR code or a pairing code."));
+            return Transition.Unchanged(state, new(CommandOutcome.Refused, CommandReplies.Say("Reply.ChooseLink")));
         }
 
         if (state.Status == AccountStatus.Connected)
         {
             return Transition.Unchanged(state, new(CommandOutcome.AlreadyConnected,
-                "This account is already connected. Log it out first to link a different phone."));
+                CommandReplies.Say("Reply.LinkWhileConnected")));
         }
 
         var waitingFor = mode == LinkMode.Qr ? AccountStatus.AwaitingQrScan : AccountStatus.AwaitingPairingCode;
@@ -27,7 +28,7 @@ public static partial class SessionTransitions
                                            && (state.Note == LinkNote(mode) || (mode == LinkMode.Qr && state.Note == ClearNote))))
         {
             return Transition.Unchanged(state, new(CommandOutcome.InProgress,
-                mode == LinkMode.Qr ? "A QR code is already being shown; scan it with the phone." : "A pairing code is already being shown; enter it on the phone."));
+                CommandReplies.Say(mode == LinkMode.Qr ? "Reply.QrShowing" : "Reply.PairingShowing")));
         }
 
         var effects = new List<SessionEffect>();
@@ -39,11 +40,11 @@ public static partial class SessionTransitions
         var next = NewGeneration(Move(state, AccountStatus.Starting, context.Now, LinkNote(mode)));
         effects.Add(new StartEngine(next.Generation, mode, next.StartToken));
         return new Transition(next, effects, new(CommandOutcome.Started,
-            mode == LinkMode.Qr ? "Starting a new session; the QR code appears in a moment." : "Starting a new session; the pairing code appears in a moment."));
+            CommandReplies.Say(mode == LinkMode.Qr ? "Reply.StartingQr" : "Reply.StartingPairing")));
     }
 
     private static string LinkNote(LinkMode mode) =>
-        mode == LinkMode.Qr ? "Linking with a QR code requested by a person." : "Linking with a pairing code requested by a person.";
+        SessionNotes.Say(mode == LinkMode.Qr ? "Note.LinkQr" : "Note.LinkPairing");
 
     private static Transition Reconnect(AccountState state, bool force, TransitionContext context)
     {
@@ -51,17 +52,17 @@ public static partial class SessionTransitions
         switch (state.Status)
         {
             case AccountStatus.Connected when !force:
-                return Transition.Unchanged(state, new(CommandOutcome.AlreadyConnected, "Already connected."));
+                return Transition.Unchanged(state, new(CommandOutcome.AlreadyConnected, CommandReplies.Say("Reply.AlreadyConnected")));
             case AccountStatus.Starting or AccountStatus.AwaitingQrScan or AccountStatus.AwaitingPairingCode when !force:
                 return Transition.Unchanged(state, new(CommandOutcome.InProgress, state.Status switch
                 {
-                    AccountStatus.AwaitingQrScan => "A QR code is waiting to be scanned.",
-                    AccountStatus.AwaitingPairingCode => "A pairing code is waiting to be entered on the phone.",
-                    _ => "A connection attempt is already under way.",
+                    AccountStatus.AwaitingQrScan => CommandReplies.Say("Reply.QrWaiting"),
+                    AccountStatus.AwaitingPairingCode => CommandReplies.Say("Reply.PairingWaiting"),
+                    _ => CommandReplies.Say("Reply.UnderWay"),
                 }));
             case AccountStatus.Banned when !force && state.BannedUntil is { } until && until > now:
                 return Transition.Unchanged(state, new(CommandOutcome.Refused,
-                    $"This number is banned until {until:yyyy-MM-dd HH:mm} UTC. Reconnecting during a ban makes it worse; wait, or force it."));
+                    CommandReplies.Say("Reply.BannedUntil", until.ToString("yyyy-MM-dd HH:mm", CultureInfo.InvariantCulture))));
         }
 
         var sessionUsable = state.SessionLinked && state.Status is not (AccountStatus.LoggedOut or AccountStatus.SessionCorrupt);
@@ -70,7 +71,7 @@ public static partial class SessionTransitions
             var linked = Link(state, LinkMode.Qr, context);
             return linked with
             {
-                Result = new(CommandOutcome.Started, "No usable session: starting a new one; scan the fresh QR code with the phone."),
+                Result = new(CommandOutcome.Started, CommandReplies.Say("Reply.NoUsableSession")),
             };
         }
 
@@ -80,7 +81,7 @@ public static partial class SessionTransitions
             effects.Add(new StopEngine());
         }
 
-        var next = Move(state, AccountStatus.Starting, now, "Reconnect requested by a person; restoring the saved session (no QR needed).") with
+        var next = Move(state, AccountStatus.Starting, now, SessionNotes.Say("Note.Reconnect")) with
         {
             ReconnectAttempt = 0,
             FailingSince = null,
@@ -89,7 +90,7 @@ public static partial class SessionTransitions
             StartToken = state.StartToken + 1,
         };
         effects.Add(new StartEngine(next.Generation, LinkMode.None, next.StartToken));
-        return new Transition(next, effects, new(CommandOutcome.Started, "Reconnecting with the saved session; no QR needed."));
+        return new Transition(next, effects, new(CommandOutcome.Started, CommandReplies.Say("Reply.Reconnecting")));
     }
 
     private static Transition Logout(AccountState state, TransitionContext context)
@@ -101,7 +102,7 @@ public static partial class SessionTransitions
         }
 
         effects.Add(new DeleteGenerationFolder(state.Generation));
-        var next = Move(state, AccountStatus.LoggedOut, context.Now, "Logged out by a person; the session folder was removed.") with
+        var next = Move(state, AccountStatus.LoggedOut, context.Now, SessionNotes.Say("Note.LoggedOut")) with
         {
             SessionLinked = false,
             Reason = DisconnectReason.LoggedOut,
@@ -110,7 +111,7 @@ public static partial class SessionTransitions
             ReconnectAttempt = 0,
             FailingSince = null,
         };
-        return new Transition(next, effects, new(CommandOutcome.Done, "Logged out. Click Reconnect to link again with a fresh QR code."),
+        return new Transition(next, effects, new(CommandOutcome.Done, CommandReplies.Say("Reply.LoggedOut")),
             new DisconnectObservation(DisconnectReason.LoggedOut, next.RawCode, next.RawText));
     }
 
@@ -118,12 +119,12 @@ public static partial class SessionTransitions
     {
         if (string.Equals(workerId, state.WorkerId, StringComparison.OrdinalIgnoreCase))
         {
-            return Transition.Unchanged(state, new(CommandOutcome.Refused, $"The account is already on {state.WorkerId}."));
+            return Transition.Unchanged(state, new(CommandOutcome.Refused, CommandReplies.Say("Reply.AlreadyOn", state.WorkerId)));
         }
 
         // The old session goes whatever state it is in: left behind it would still hold (or ask for) the login.
         var effects = new List<SessionEffect> { new RemoveSessionFromWorker(state.WorkerId, state.Generation), new DeleteGenerationFolder(state.Generation) };
-        var note = $"Moved from {state.WorkerId} to {workerId}. A login cannot move between servers: link it again with a QR code or a pairing code.";
+        var note = SessionNotes.Say("Note.Moved", state.WorkerId, workerId);
         // A new generation: a late event of the old session can then change nothing.
         var next = NewGeneration(Move(state, AccountStatus.New, context.Now, note)) with
         {
@@ -132,19 +133,19 @@ public static partial class SessionTransitions
             RawCode = null,
             RawText = null,
         };
-        return new Transition(next, effects, new(CommandOutcome.Done, $"Moved to {workerId}. Link it again there: click Link and scan the QR code (or use a pairing code)."));
+        return new Transition(next, effects, new(CommandOutcome.Done, CommandReplies.Say("Reply.Moved", workerId)));
     }
 
     private static Transition Stop(AccountState state, TransitionContext context)
     {
         if (state.Status == AccountStatus.Stopped)
         {
-            return Transition.Unchanged(state, new(CommandOutcome.Done, "Already stopped."));
+            return Transition.Unchanged(state, new(CommandOutcome.Done, CommandReplies.Say("Reply.AlreadyStopped")));
         }
 
         var effects = IsActive(state.Status) ? new List<SessionEffect> { new StopEngine() } : [];
-        var next = Move(state, AccountStatus.Stopped, context.Now, "Stopped by a person; the saved session is kept.");
-        return new Transition(next, effects, new(CommandOutcome.Done, "Stopped. Click Reconnect to start it again."));
+        var next = Move(state, AccountStatus.Stopped, context.Now, SessionNotes.Say("Note.Stopped"));
+        return new Transition(next, effects, new(CommandOutcome.Done, CommandReplies.Say("Reply.Stopped")));
     }
 
     private static Transition Restore(AccountState state, TransitionContext context)
@@ -155,11 +156,11 @@ public static partial class SessionTransitions
             case AccountStatus.AwaitingQrScan or AccountStatus.AwaitingPairingCode:
             case AccountStatus.Starting when !state.SessionLinked:
                 return new Transition(Move(state, AccountStatus.QrExpired, now,
-                    "Linking was interrupted by a restart. Ask for a new QR code or pairing code."), []);
+                    SessionNotes.Say("Note.LinkInterrupted")), []);
             case AccountStatus.Connected or AccountStatus.Starting or AccountStatus.Reconnecting when state.SessionLinked:
             case AccountStatus.Disconnected when state.SessionLinked && !state.AutoReconnectPaused
                                                   && state.Reason is { } reason && ReasonCatalog.Get(reason).AutoReconnect:
-                var next = Move(state, AccountStatus.Starting, now, "Restoring the saved session after a restart (no QR needed).") with
+                var next = Move(state, AccountStatus.Starting, now, SessionNotes.Say("Note.Restoring")) with
                 {
                     StartToken = state.StartToken + 1,
                 };

@@ -17,14 +17,14 @@ public static partial class SessionTransitions
                                                 && state.NextAttemptAt is { } due && due <= context.Now
                                                 && deadline.Token == state.StartToken:
                 var next = Move(state, AccountStatus.Starting, context.Now,
-                    $"Automatic reconnect attempt {state.ReconnectAttempt} with the saved session (no QR).") with
+                    SessionNotes.Say("Note.AutoAttempt", state.ReconnectAttempt)) with
                 {
                     StartToken = state.StartToken + 1,
                 };
                 return new Transition(next, [new StartEngine(next.Generation, LinkMode.None, next.StartToken)]);
 
             case DeadlineKind.StartTimeout when state.Status is AccountStatus.Starting && deadline.Token == state.StartToken:
-                var text = $"The session did not connect within {context.Options.StartTimeout.TotalSeconds:0} s";
+                var text = SessionNotes.Say("Note.StartTimeout", SessionNotes.Number(context.Options.StartTimeout.TotalSeconds, "0"));
                 if (!state.SessionLinked)
                 {
                     var linkTimedOut = Disconnect(state, "start-timeout", text, context, driftNote: false);
@@ -37,7 +37,7 @@ public static partial class SessionTransitions
                 if (timeouts > context.Options.StartRetries)
                 {
                     var checking = Move(state, AccountStatus.Disconnected, context.Now,
-                        $"The session did not start within {context.Options.StartTimeout.TotalSeconds:0} s, {timeouts} times in a row; checking its folder before trying again.") with
+                        SessionNotes.Say("Note.StartTimeouts", SessionNotes.Number(context.Options.StartTimeout.TotalSeconds, "0"), timeouts)) with
                     {
                         Reason = DisconnectReason.Timeout,
                         RawCode = "start-timeout",

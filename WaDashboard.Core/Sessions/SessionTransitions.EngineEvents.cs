@@ -1,4 +1,5 @@
 using System.Collections.Immutable;
+using System.Globalization;
 using WaDashboard.Core.Accounts;
 using WaDashboard.Core.Engines;
 using WaDashboard.Core.Reconnect;
@@ -40,27 +41,27 @@ public static partial class SessionTransitions
         switch (engineEvent)
         {
             case QrIssued qr when state.Status is AccountStatus.Starting or AccountStatus.AwaitingQrScan:
-                var withQr = Move(state, AccountStatus.AwaitingQrScan, now, $"QR code {qr.Index} of {qr.Total} shown; waiting for the phone to scan it.") with
+                var withQr = Move(state, AccountStatus.AwaitingQrScan, now, SessionNotes.Say("Note.QrShown", qr.Index, qr.Total)) with
                 {
                     Qr = new QrCodeInfo(qr.Value, now, qr.ExpiresAt, qr.Index, qr.Total),
                 };
                 return new Transition(withQr, []);
 
             case PairingCodeIssued code when state.Status is AccountStatus.Starting or AccountStatus.AwaitingPairingCode:
-                var withCode = Move(state, AccountStatus.AwaitingPairingCode, now, "Pairing code shown; enter it on the phone under Linked devices.") with
+                var withCode = Move(state, AccountStatus.AwaitingPairingCode, now, SessionNotes.Say("Note.PairingShown")) with
                 {
                     PairingCode = new PairingCodeInfo(code.Code, now, code.ExpiresAt),
                 };
                 return new Transition(withCode, []);
 
             case Authenticated when state.Status is AccountStatus.Starting or AccountStatus.AwaitingQrScan or AccountStatus.AwaitingPairingCode:
-                return new Transition(Move(state, AccountStatus.Starting, now, "The phone accepted the link; finishing the connection.") with
+                return new Transition(Move(state, AccountStatus.Starting, now, SessionNotes.Say("Note.Accepted")) with
                 {
                     SessionLinked = true,
                 }, []);
 
             case SessionConnected connected when state.Status is AccountStatus.Starting or AccountStatus.AwaitingQrScan or AccountStatus.AwaitingPairingCode or AccountStatus.Reconnecting:
-                return new Transition(Move(state, AccountStatus.Connected, now, "Connected.") with
+                return new Transition(Move(state, AccountStatus.Connected, now, SessionNotes.Say("Note.Connected")) with
                 {
                     SessionLinked = true,
                     LinkedJid = connected.Jid,
@@ -81,7 +82,7 @@ public static partial class SessionTransitions
 
             case TemporaryBanned ban:
                 var banned = Move(state, AccountStatus.Banned, now,
-                    ban.Until is { } until ? $"Temporarily banned until {until:yyyy-MM-dd HH:mm} UTC." : "Banned by WhatsApp.") with
+                    ban.Until is { } until ? SessionNotes.Say("Note.BannedUntil", until.ToString("yyyy-MM-dd HH:mm", CultureInfo.InvariantCulture)) : SessionNotes.Say("Note.Banned")) with
                 {
                     Reason = DisconnectReason.Banned,
                     RawCode = ban.Code,
@@ -94,7 +95,7 @@ public static partial class SessionTransitions
 
             case NoValidSession missing when state.Status == AccountStatus.Starting:
                 return new Transition(Move(state, AccountStatus.SessionCorrupt, now,
-                    "No usable login in the session folder. Relink with a fresh QR code.") with
+                    SessionNotes.Say("Note.NoSession")) with
                 {
                     SessionLinked = false,
                     Reason = DisconnectReason.SessionCorrupt,
@@ -144,12 +145,13 @@ public static partial class SessionTransitions
         var failed = reason == DisconnectReason.RestartRequired
             ? state with { RecentDisconnects = recent }
             : state with { Reason = reason, RawCode = rawCode, RawText = rawText, RecentDisconnects = recent };
-        var prefix = driftNote ? "Drift: the engine no longer has this session. " : string.Empty;
+        // Drift puts its own sentence before the note; the note stays a sentence of its own inside it.
+        string Noted(string note) => driftNote ? SessionNotes.Say("Note.Drift", note) : note;
 
         if (rawCode == Engines.Waha.WahaRefusal.Code)
         {
             // The gateway refused to hold the session: no QR ever comes; the gateway's words say what to do.
-            return new Transition(Move(failed, AccountStatus.Disconnected, now, prefix + "Needs you: " + rawText) with { AutoReconnectPaused = true }, []);
+            return new Transition(Move(failed, AccountStatus.Disconnected, now, Noted(SessionNotes.Say("Note.NeedsYou", rawText))) with { AutoReconnectPaused = true }, []);
         }
 
         if (awaitingLink && state.Status == AccountStatus.Starting && state.Qr is null && state.PairingCode is null
@@ -157,61 +159,60 @@ public static partial class SessionTransitions
         {
             // Never got as far as a QR code: say what happened instead of "QR expired".
             var what = rawCode == "start-timeout"
-                ? $"{rawText}: no QR code or pairing code ever came. The gateway may not reach WhatsApp (network, DNS, proxy) or may be overloaded."
-                : $"No QR code or pairing code ever came: {rawText}";
-            return new Transition(Move(failed, AccountStatus.Disconnected, now, prefix + what + " Check the gateway, then link again."), []);
+                ? SessionNotes.Say("Note.NoCodeTimeout", rawText)
+                : SessionNotes.Say("Note.NoCode", rawText);
+            return new Transition(Move(failed, AccountStatus.Disconnected, now, Noted(what)), []);
         }
 
         if (awaitingLink && reason is not (DisconnectReason.Banned or DisconnectReason.ClientOutdated))
         {
             // Never ask for a new QR by ourselves: a person must.
-            var what = state.Status == AccountStatus.AwaitingPairingCode ? "The pairing code" : "The QR code";
-            return new Transition(Move(failed, AccountStatus.QrExpired, now,
-                prefix + $"{what} expired before the phone linked. Ask for a new one when the phone is at hand."), []);
+            var expired = SessionNotes.Say(state.Status == AccountStatus.AwaitingPairingCode ? "Note.PairingExpired" : "Note.QrExpired");
+            return new Transition(Move(failed, AccountStatus.QrExpired, now, Noted(expired)), []);
         }
 
         switch (reason)
         {
             case DisconnectReason.LoggedOut:
-                return new Transition(Move(failed, AccountStatus.LoggedOut, now, prefix + info.OperatorAction) with { SessionLinked = false },
+                return new Transition(Move(failed, AccountStatus.LoggedOut, now, Noted(SessionNotes.Action(reason))) with { SessionLinked = false },
                     [new RaiseAlert("Account logged out.")]);
             case DisconnectReason.Replaced:
-                return new Transition(Move(failed, AccountStatus.Replaced, now, prefix + info.OperatorAction), [new RaiseAlert("Session replaced by another device.")]);
+                return new Transition(Move(failed, AccountStatus.Replaced, now, Noted(SessionNotes.Action(reason))), [new RaiseAlert("Session replaced by another device.")]);
             case DisconnectReason.Banned:
-                return new Transition(Move(failed, AccountStatus.Banned, now, prefix + info.OperatorAction), [new RaiseAlert("Account banned.")]);
+                return new Transition(Move(failed, AccountStatus.Banned, now, Noted(SessionNotes.Action(reason))), [new RaiseAlert("Account banned.")]);
             case DisconnectReason.SessionCorrupt:
-                return new Transition(Move(failed, AccountStatus.SessionCorrupt, now, prefix + info.OperatorAction) with { SessionLinked = false }, []);
+                return new Transition(Move(failed, AccountStatus.SessionCorrupt, now, Noted(SessionNotes.Action(reason))) with { SessionLinked = false }, []);
         }
 
         if (!info.AutoReconnect)
         {
-            return new Transition(Move(failed, AccountStatus.Disconnected, now, prefix + "Needs you: " + info.OperatorAction), []);
+            return new Transition(Move(failed, AccountStatus.Disconnected, now, Noted(SessionNotes.Say("Note.NeedsYou", SessionNotes.Action(reason)))), []);
         }
 
         if (!state.SessionLinked)
         {
-            return new Transition(Move(failed, AccountStatus.Disconnected, now, prefix + "No saved login to reconnect with: relink with a QR code."), []);
+            return new Transition(Move(failed, AccountStatus.Disconnected, now, Noted(SessionNotes.Say("Note.NoSavedLogin"))), []);
         }
 
         if (recent.Length > options.LoopMaxDisconnects)
         {
-            var message = $"Loop breaker: {recent.Length} disconnects within {options.LoopWindow.TotalMinutes:0} min; automatic reconnect paused. Check the account, then click Reconnect.";
-            return new Transition(Move(failed, AccountStatus.Disconnected, now, prefix + message) with { AutoReconnectPaused = true },
+            var message = SessionNotes.Say("Note.LoopBreaker", recent.Length, SessionNotes.Number(options.LoopWindow.TotalMinutes, "0"));
+            return new Transition(Move(failed, AccountStatus.Disconnected, now, Noted(message)) with { AutoReconnectPaused = true },
                 [new RaiseAlert(message)]);
         }
 
         var failingSince = state.FailingSince ?? now;
         if (now - failingSince >= options.Budget)
         {
-            var message = $"Gave up: still failing after {(now - failingSince).TotalHours:0.#} h of retries. Click Reconnect to try again.";
-            return new Transition(Move(failed, AccountStatus.GaveUp, now, prefix + message) with { FailingSince = failingSince },
+            var message = SessionNotes.Say("Note.GaveUpBudget", SessionNotes.Number((now - failingSince).TotalHours));
+            return new Transition(Move(failed, AccountStatus.GaveUp, now, Noted(message)) with { FailingSince = failingSince },
                 [new RaiseAlert(message)]);
         }
 
         if (reason == DisconnectReason.Unknown && state.ReconnectAttempt >= options.UnknownMaxAttempts)
         {
-            var message = $"Gave up after {state.ReconnectAttempt} attempts on an unrecognised disconnect ({rawCode} {rawText}).";
-            return new Transition(Move(failed, AccountStatus.GaveUp, now, prefix + message) with { FailingSince = failingSince },
+            var message = SessionNotes.Say("Note.GaveUpUnknown", state.ReconnectAttempt, rawCode, rawText);
+            return new Transition(Move(failed, AccountStatus.GaveUp, now, Noted(message)) with { FailingSince = failingSince },
                 [new RaiseAlert(message)]);
         }
 
@@ -219,7 +220,7 @@ public static partial class SessionTransitions
         var attempt = state.ReconnectAttempt + 1;
         if (delay <= TimeSpan.Zero)
         {
-            var restarted = Move(failed, AccountStatus.Starting, now, prefix + $"{info.Title}: restarting at once with the saved session.") with
+            var restarted = Move(failed, AccountStatus.Starting, now, Noted(SessionNotes.Say("Note.RestartAtOnce", SessionNotes.Title(reason)))) with
             {
                 ReconnectAttempt = reason == DisconnectReason.RestartRequired ? state.ReconnectAttempt : attempt,
                 FailingSince = reason == DisconnectReason.RestartRequired ? state.FailingSince : failingSince,
@@ -230,7 +231,7 @@ public static partial class SessionTransitions
 
         var nextAt = now + delay;
         var waiting = Move(failed, AccountStatus.Reconnecting, now,
-            prefix + $"{info.Title}: automatic reconnect attempt {attempt} in {delay.TotalSeconds:0.#} s (no QR needed).") with
+            Noted(SessionNotes.Say("Note.ReconnectIn", SessionNotes.Title(reason), attempt, SessionNotes.Number(delay.TotalSeconds)))) with
         {
             ReconnectAttempt = attempt,
             FailingSince = failingSince,

@@ -9,16 +9,16 @@ namespace WaDashboard.Core.Sessions;
 /// <summary>The session folder: clearing it, repairs, and what the supervisor's folder check found.</summary>
 public static partial class SessionTransitions
 {
-    private const string ClearNote = "Session cleared by a person: the old session folder went to the quarantine (creds.json backed up). Scan the fresh QR code.";
+    private static readonly string ClearNote = SessionNotes.Say("Note.Cleared");
 
     /// <summary>A person clears the session: quarantine the current generation, start a new one with a QR code.</summary>
     private static Transition ClearSession(AccountState state, TransitionContext context)
     {
         if (state.Status == AccountStatus.AwaitingQrScan
-            || (state.Status == AccountStatus.Starting && !state.SessionLinked && state.Qr is null && state.PairingCode is null && state.Note is ClearNote))
+            || (state.Status == AccountStatus.Starting && !state.SessionLinked && state.Qr is null && state.PairingCode is null && state.Note == ClearNote))
         {
             return Transition.Unchanged(state, new(CommandOutcome.InProgress,
-                "A fresh session is already waiting for its QR code to be scanned; there is nothing left to clear."));
+                CommandReplies.Say("Reply.FreshWaiting")));
         }
 
         var effects = new List<SessionEffect>();
@@ -40,8 +40,8 @@ public static partial class SessionTransitions
         var next = NewGeneration(Move(state, AccountStatus.Starting, context.Now, ClearNote));
         effects.Add(new StartEngine(next.Generation, LinkMode.Qr, next.StartToken));
         return new Transition(next, effects, new(CommandOutcome.Started, state.Generation >= 1
-            ? $"Session cleared: generation {state.Generation} went to the quarantine (creds.json backed up). Scan the fresh QR code with the phone."
-            : "There was no session to clear; starting a new one. Scan the QR code with the phone."));
+            ? CommandReplies.Say("Reply.Cleared", state.Generation)
+            : CommandReplies.Say("Reply.NothingToClear")));
     }
 
     /// <summary>A storage repair runs only on a folder no engine is using: never while the account is starting or connected.</summary>
@@ -54,19 +54,19 @@ public static partial class SessionTransitions
             return old.Generation >= 1 && old.Generation < state.Generation
                 ? new Transition(state, [new RepairSessionFolder(old.Generation, repair)])
                 : Transition.Unchanged(state, new(CommandOutcome.Refused, old.Generation == state.Generation
-                    ? $"Generation {old.Generation} is the account's current session; use Clear session to replace it."
-                    : $"The account has no older generation {old.Generation} (its current one is {state.Generation})."));
+                    ? CommandReplies.Say("Reply.CurrentGeneration", old.Generation)
+                    : CommandReplies.Say("Reply.NoOlderGeneration", old.Generation, state.Generation)));
         }
 
         if (IsActive(state.Status))
         {
             return Transition.Unchanged(state, new(CommandOutcome.Refused,
-                $"{repair.Label} refused: the session folder is in use while the account is {Describe(state.Status)}. Stop the account first, or wait until it is disconnected."));
+                CommandReplies.Say("Reply.FolderInUse", repair.Label, Describe(state.Status))));
         }
 
         if (state.Generation < 1)
         {
-            return Transition.Unchanged(state, new(CommandOutcome.Refused, "This account has no session folder yet."));
+            return Transition.Unchanged(state, new(CommandOutcome.Refused, CommandReplies.Say("Reply.NoFolder")));
         }
 
         return repair is RestoreCreds
@@ -76,10 +76,7 @@ public static partial class SessionTransitions
 
     private static string Describe(AccountStatus status) => status switch
     {
-        AccountStatus.Connected => "connected",
-        AccountStatus.Starting => "starting",
-        AccountStatus.AwaitingQrScan => "waiting for a QR scan",
-        AccountStatus.AwaitingPairingCode => "waiting for a pairing code",
+        AccountStatus.Connected or AccountStatus.Starting or AccountStatus.AwaitingQrScan or AccountStatus.AwaitingPairingCode => CommandReplies.Say($"Reply.InUse.{status}"),
         _ => status.ToString(),
     };
 
@@ -96,20 +93,19 @@ public static partial class SessionTransitions
         {
             case FolderCheckPurpose.BeforeStart when state.Status == AccountStatus.Starting && check.Corrupt:
                 return Corrupt(state, check, now,
-                    $"The saved session was found corrupt before starting it ({check.Detail}). It was moved to the quarantine and creds.json backed up; a person must scan a fresh QR code to relink.");
+                    SessionNotes.Say("Note.CorruptBeforeStart", check.Detail));
 
             case FolderCheckPurpose.AfterStartTimeouts when state.Status == AccountStatus.Disconnected && check.Corrupt:
                 return Corrupt(state, check, now,
-                    $"The session did not start {state.StartTimeouts} times in a row and its folder is corrupt ({check.Detail}). It was moved to the quarantine and creds.json backed up; a person must scan a fresh QR code to relink.");
+                    SessionNotes.Say("Note.CorruptAfterTimeouts", state.StartTimeouts, check.Detail));
 
             case FolderCheckPurpose.AfterStartTimeouts when state.Status == AccountStatus.Disconnected:
-                var message = $"The session did not start within {context.Options.StartTimeout.TotalSeconds:0} s, {state.StartTimeouts} times in a row. Its folder is intact, so it was kept; "
-                              + "automatic reconnect is paused. Check the engine and the network, then click Reconnect.";
+                var message = SessionNotes.Say("Note.TimeoutsFolderIntact", SessionNotes.Number(context.Options.StartTimeout.TotalSeconds, "0"), state.StartTimeouts);
                 return new Transition(Move(state, AccountStatus.Disconnected, now, message) with { AutoReconnectPaused = true }, [new RaiseAlert(message)]);
 
             case FolderCheckPurpose.AfterRestore when !IsActive(state.Status) && !check.Corrupt && check.LoginPresent:
                 return new Transition(Move(state, AccountStatus.Stopped, now,
-                    "creds.json was restored from a backup; click Reconnect to start with it (no QR needed).") with { SessionLinked = true, AutoReconnectPaused = false }, []);
+                    SessionNotes.Say("Note.CredsRestored")) with { SessionLinked = true, AutoReconnectPaused = false }, []);
 
             default:
                 return Transition.Unchanged(state);

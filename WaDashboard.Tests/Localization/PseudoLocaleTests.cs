@@ -39,10 +39,10 @@ public sealed partial class PseudoLocaleTests : IAsyncLifetime
     /// </summary>
     public static readonly IReadOnlyDictionary<string, string> KnownEnglish = new Dictionary<string, string>
     {
-        ["wa-timeline-note"] = "the supervisor's journal note of each transition, as in the log and GET /api/accounts/{phone}/timeline",
         ["wa-finding-detail"] = "a finding's evidence that is the engine's own words (its raw disconnect code and text), as in GET .../session-info; every sentence the dashboard writes itself is said in the person's language",
         ["wa-raw-engine"] = "the engine's raw disconnect code and text",
-        ["wa-audit-detail"] = "the audit record's detail, written once when the action happened",
+        [CoreSentence.Untranslated] = "a sentence of Core (timeline note, audit detail) that no phrase book reads: a row written before its "
+                                      + "template existed, or clipped; shown as stored. None may appear on the pages this test renders",
     };
 
     private readonly TempDirectory _data = new("wadash-pseudo");
@@ -150,6 +150,17 @@ public sealed partial class PseudoLocaleTests : IAsyncLifetime
         Check("Health", health, problems);
         await _context.DisposeComponentsAsync();
 
+        var actions = _context.Services.GetRequiredService<WaDashboard.Web.Security.OperatorActions>();
+        var user = new System.Security.Claims.ClaimsPrincipal(new System.Security.Claims.ClaimsIdentity(
+            [new System.Security.Claims.Claim(System.Security.Claims.ClaimTypes.Name, "operator@example.test")], "test"));
+        await actions.SendAsync(user, connected.Id, new LinkCommand(LinkMode.None), CancellationToken.None);
+        await actions.SendAsync(user, stopped.Id, new StopCommand(), CancellationToken.None);
+        await actions.MoveAccountAsync(user, connected.Id, connected.WorkerId, CancellationToken.None);
+        var audit = RenderInProviders<WaDashboard.Web.Components.Pages.Admin.AuditPage>();
+        audit.WaitForAssertion(() => Assert.Equal(3, audit.FindAll("#audit .wa-audit-detail").Count), RenderPatience);
+        Check("Audit", audit, problems);
+        await _context.DisposeComponentsAsync();
+
         Assert.True(problems.Count == 0, "Not from the resources:\n" + string.Join("\n", problems.Distinct()));
         Assert.Empty(MarkingLocalizerFactory.Missing);
     }
@@ -208,6 +219,11 @@ public sealed partial class PseudoLocaleTests : IAsyncLifetime
                 if (element.GetAttribute("lang") == "en" && !element.ClassList.Any(KnownEnglish.ContainsKey))
                 {
                     problems.Add($"{page}: lang=\"en\" on <{element.LocalName} class=\"{element.ClassName}\">, not a known gap");
+                }
+
+                if (element.ClassList.Contains(CoreSentence.Untranslated))
+                {
+                    problems.Add($"{page}: Core's sentence \"{element.TextContent}\" is read by no phrase book");
                 }
 
                 if (IsData(element))

@@ -19,10 +19,10 @@ namespace WaDashboard.Tests.Localization;
 /// </summary>
 public sealed partial class ResourceTests
 {
-    public static readonly string[] Areas = ["Ui", "Reasons", "Findings", "Evidence", "IdentityErrors"];
+    public static readonly string[] Areas = ["Ui", "Reasons", "Findings", "Evidence", "IdentityErrors", "Notes"];
 
     /// <summary>The fewest resources each area can have: fewer means a file lost its entries.</summary>
-    private static readonly Dictionary<string, int> Fewest = new() { ["Ui"] = 50, ["Reasons"] = 50, ["Findings"] = 50, ["Evidence"] = 100, ["IdentityErrors"] = 20 };
+    private static readonly Dictionary<string, int> Fewest = new() { ["Ui"] = 50, ["Reasons"] = 50, ["Findings"] = 50, ["Evidence"] = 100, ["IdentityErrors"] = 20, ["Notes"] = 100 };
 
     public static TheoryData<string, string> AreasAndLanguages()
     {

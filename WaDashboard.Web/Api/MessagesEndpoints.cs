@@ -142,7 +142,7 @@ public static partial class MessagesEndpoints
     private static async Task<OutboxActionResult> Audited(AuditLog audit, HttpContext http, string action, object messageId, Task<OutboxActionResult> act, CancellationToken ct)
     {
         var result = await act;
-        await audit.RecordAsync(OperatorActions.Actor(http.User), action, null, $"message {messageId}: {result.Message}", ct);
+        await audit.RecordAsync(OperatorActions.Actor(http.User), action, null, AuditNotes.Say("Audit.Message", messageId, result.Message), ct);
         return result;
     }
 

@@ -14,9 +14,19 @@ namespace WaDashboard.Web.Localization;
 /// reason, the finding kind, the repair action. The state-to-sentence choices are those of
 /// <see cref="AccountStatusDescription"/>.
 /// </summary>
-public sealed class ConsoleText(IStringLocalizer<Ui> ui, IStringLocalizer<Reasons> reasons, IStringLocalizer<Findings> findings, IStringLocalizer<Evidence> evidence)
+public sealed class ConsoleText(IStringLocalizer<Ui> ui, IStringLocalizer<Reasons> reasons, IStringLocalizer<Findings> findings, IStringLocalizer<Evidence> evidence, IStringLocalizer<Notes> notes)
 {
     public IStringLocalizer<Ui> Ui => ui;
+
+    /// <summary>
+    /// A sentence Core wrote with <paramref name="book"/> (a timeline note, a command's answer, an audit detail), in the
+    /// person's language; not translated when no template of the book reads it (then it is shown set apart, in English).
+    /// </summary>
+    public Said Sentence(PhraseBook book, string? english) => notes.Say(book, english);
+
+    /// <summary>Core's sentence as a part of a console sentence: translated, or its English isolated.</summary>
+    public string Quoted(PhraseBook book, string english) =>
+        notes.Say(book, english) is { Translated: true } said ? said.Text : Bidi.Isolate(english);
 
     /// <summary>The short name of a state, for badges, filters and tables.</summary>
     public string Status(AccountStatus status) => reasons[$"Status.{status}"];
@@ -70,8 +80,8 @@ public sealed class ConsoleText(IStringLocalizer<Ui> ui, IStringLocalizer<Reason
     {
         string Label(string key) => ui[$"Message.Label.{key}"];
         string Sent() => m.SentAt is { } at ? Moment(at) : "";
-        // The engine's or the dispatcher's own words about a failure stay as they came (English), set apart.
-        string Error(string fallback) => m.Error is { } error ? Bidi.Isolate(error) : ui[fallback];
+        // The dispatcher's own sentences are said in the person's language; an engine's own words stay as they came, set apart.
+        string Error(string fallback) => m.Error is { } error ? Quoted(Core.Messaging.OutboxNotes.Book, error) : ui[fallback];
         return m.Status switch
         {
             Core.Messaging.OutboxStatus.Pending when account is null => new(Label("Waiting"), ui["Message.AccountGone"], false),
@@ -230,10 +240,13 @@ public sealed class ConsoleText(IStringLocalizer<Ui> ui, IStringLocalizer<Reason
     /// <summary>A said sentence inside another one: translated text as it is, English isolated as data.</summary>
     public static string Inline(Said said) => said.Translated ? said.Text : Bidi.Isolate(said.Text);
 
-    /// <summary>The answer to a command by its outcome; a refusal adds the supervisor's own reason (in English) in isolation.</summary>
+    /// <summary>
+    /// The answer to a command by its outcome; a refusal adds the supervisor's reason, in the person's language when its
+    /// book knows it (a gateway's own refusal stays in its English, in isolation).
+    /// </summary>
     public string Outcome(CommandResult result) => result.Outcome switch
     {
-        CommandOutcome.Refused => ui["Outcome.Refused", Bidi.Isolate(result.Message)],
+        CommandOutcome.Refused => ui["Outcome.Refused", Quoted(CommandReplies.Book, result.Message)],
         _ => ui[$"Outcome.{result.Outcome}"],
     };
 }

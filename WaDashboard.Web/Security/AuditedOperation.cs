@@ -17,7 +17,7 @@ public sealed class AuditedOperation(AuditLog audit, Fleet fleet) : IEndpointFil
         var phone = http.GetRouteValue("phone")?.ToString();
         var accountId = phone is null ? null : fleet.Find(Uri.UnescapeDataString(phone))?.Id;
         var status = result is IStatusCodeHttpResult { StatusCode: { } code } ? code : http.Response.StatusCode;
-        await audit.RecordAsync(OperatorActions.Actor(http.User), $"{http.Request.Method} {route}", accountId, $"answered {status}", http.RequestAborted);
+        await audit.RecordAsync(OperatorActions.Actor(http.User), $"{http.Request.Method} {route}", accountId, AuditNotes.Say("Audit.Answered", status), http.RequestAborted);
         return result;
     }
 }

@@ -15,7 +15,7 @@ namespace WaDashboard.Web.Security;
 /// </summary>
 public sealed class OperatorActions(Fleet fleet, AuditLog audit, IAuthorizationService authorization, IServiceProvider services)
 {
-    public const string ViewOnly = "Your role can only view. Ask an operator or an admin to do this.";
+    public static readonly string ViewOnly = CommandReplies.Say("Reply.ViewOnly");
 
     public async Task<bool> CanAsync(ClaimsPrincipal user, string policy) =>
         (await authorization.AuthorizeAsync(user, policy)).Succeeded;
@@ -29,7 +29,7 @@ public sealed class OperatorActions(Fleet fleet, AuditLog audit, IAuthorizationS
 
         using var activity = Core.Telemetry.WaDashboardActivities.StartChild("operator " + ActionName(command), accountId);
         var result = await RefusedByGatewayAsync(accountId, command, cancellationToken) ?? await fleet.SendAsync(accountId, command, cancellationToken);
-        await audit.RecordAsync(Actor(user), ActionName(command), accountId, $"{result.Outcome}: {result.Message}", cancellationToken);
+        await audit.RecordAsync(Actor(user), ActionName(command), accountId, AuditNotes.Outcome(result), cancellationToken);
         return result;
     }
 
@@ -67,7 +67,7 @@ public sealed class OperatorActions(Fleet fleet, AuditLog audit, IAuthorizationS
         var results = await fleet.ReconnectManyAsync(accountIds, cancellationToken);
         foreach (var (id, result) in results)
         {
-            await audit.RecordAsync(Actor(user), "reconnect (bulk)", id, $"{result.Outcome}: {result.Message}", cancellationToken);
+            await audit.RecordAsync(Actor(user), "reconnect (bulk)", id, AuditNotes.Outcome(result), cancellationToken);
         }
 
         return results;
@@ -96,7 +96,7 @@ public sealed class OperatorActions(Fleet fleet, AuditLog audit, IAuthorizationS
 
         var from = fleet.Get(accountId)?.WorkerId;
         var result = await fleet.MoveAsync(accountId, workerId, cancellationToken);
-        await audit.RecordAsync(Actor(user), "account.move", accountId, $"{from} → {workerId}: {result.Outcome}: {result.Message}", cancellationToken);
+        await audit.RecordAsync(Actor(user), "account.move", accountId, AuditNotes.Say("Audit.Move", from, workerId, AuditNotes.Outcome(result)), cancellationToken);
         return result;
     }
 
@@ -122,7 +122,7 @@ public sealed class OperatorActions(Fleet fleet, AuditLog audit, IAuthorizationS
         }
 
         var error = services.GetRequiredService<SimulatorEngine>().Scan(accountId);
-        await audit.RecordAsync(Actor(user), "simulator.scan", accountId, error ?? "scanned", cancellationToken);
+        await audit.RecordAsync(Actor(user), "simulator.scan", accountId, error ?? AuditNotes.Say("Audit.Scanned"), cancellationToken);
         return error;
     }
 
@@ -146,23 +146,23 @@ public sealed class OperatorActions(Fleet fleet, AuditLog audit, IAuthorizationS
     {
         if (!await CanAsync(user, Policies.Administer))
         {
-            return (false, "Only an admin can remove sessions from a gateway server.");
+            return (false, AuditNotes.Say("Audit.Gateway.AdminOnly"));
         }
 
         (bool, string) outcome;
         if (fleet.Workers.Find(workerId)?.Gateway is not { } gateway)
         {
-            outcome = (false, $"No gateway server '{workerId}' is configured.");
+            outcome = (false, AuditNotes.Say("Audit.Gateway.NotConfigured", workerId));
         }
         else
         {
             var found = (await ServerSessions.ListAsync(gateway, fleet, cancellationToken)).FirstOrDefault(s => s.Name == sessionName);
             outcome = found switch
             {
-                null => (false, $"{workerId} holds no session '{sessionName}'."),
-                { AccountId: null } => (false, $"'{sessionName}' was not created by this dashboard; it is left alone. Remove it on {workerId} itself if it is not needed."),
-                { Managed: true } => (false, $"'{sessionName}' is the live session of {fleet.Get(found.AccountId)?.Name} on {workerId}; log the account out or move it instead."),
-                _ => (true, $"Removed '{sessionName}' from {workerId}."),
+                null => (false, AuditNotes.Say("Audit.Gateway.NoSuchSession", workerId, sessionName)),
+                { AccountId: null } => (false, AuditNotes.Say("Audit.Gateway.NotOurs", sessionName, workerId)),
+                { Managed: true } => (false, AuditNotes.Say("Audit.Gateway.Live", sessionName, fleet.Get(found.AccountId)?.Name, workerId)),
+                _ => (true, AuditNotes.Say("Audit.Gateway.Removed", sessionName, workerId)),
             };
             if (outcome.Item1)
             {
@@ -170,7 +170,7 @@ public sealed class OperatorActions(Fleet fleet, AuditLog audit, IAuthorizationS
             }
         }
 
-        await audit.RecordAsync(Actor(user), "gateway.session.remove", null, $"{workerId}/{sessionName}: {outcome.Item2}", cancellationToken);
+        await audit.RecordAsync(Actor(user), "gateway.session.remove", null, AuditNotes.Say("Audit.GatewaySession", workerId, sessionName, outcome.Item2), cancellationToken);
         return outcome;
     }
 

@@ -45,7 +45,7 @@ public partial class GatewaysPage
         }
 
         var (done, message) = await Actions.RemoveLeftBehindSessionAsync(_user, workerId, sessionName, CancellationToken.None);
-        _message = done ? L["Servers.Removed", Localization.Bidi.Isolate(sessionName), Localization.Bidi.Isolate(workerId)] : L["Outcome.Refused", Localization.ConsoleText.Inline(Words.GatewayError(message))];
+        _message = done ? L["Servers.Removed", Localization.Bidi.Isolate(sessionName), Localization.Bidi.Isolate(workerId)] : L["Outcome.Refused", Words.GatewayError(message) is { Translated: true } said ? said.Text : Words.Quoted(Core.Audit.AuditNotes.Book, message)];
         await ListAsync(workerId);
     }
 

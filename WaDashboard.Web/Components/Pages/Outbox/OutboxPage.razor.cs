@@ -149,7 +149,7 @@ public partial class OutboxPage
             var allowed = await Actions.TryActAsync(user, "message.action", message.AccountId, async () =>
             {
                 result = await action();
-                return $"message {message.Id}: {result.Message}";
+                return Core.Audit.AuditNotes.Say("Audit.Message", message.Id, result.Message);
             }, CancellationToken.None);
             _message = !allowed ? L["Common.ViewOnly"]
                 : result!.Done ? L[result.Updated?.Status switch
@@ -158,7 +158,7 @@ public partial class OutboxPage
                     OutboxStatus.Sent => "Outbox.Done.MarkedSent",
                     _ => "Outbox.Done.Queued",
                 }, message.Id]
-                : L["Outbox.ActionRefused", message.Id, Localization.Bidi.Isolate(result.Message)];
+                : L["Outbox.ActionRefused", message.Id, Words.Quoted(OutboxNotes.Book, result.Message)];
             _messageOk = allowed && result!.Done;
         }
         finally
