@@ -1,4 +1,5 @@
 using WaDashboard.Core.Accounts;
+using WaDashboard.Core.Engines.Workers;
 
 namespace WaDashboard.Core.Sessions;
 
@@ -54,6 +55,8 @@ public static class CommandReplies
         ("Reply.Done", "Done."),
         // The console's answer to a person whose role only reads (written by the Web's operator actions).
         ("Reply.ViewOnly", "Your role can only view. Ask an operator or an admin to do this."),
+        // Why no server can take an account, answered to adding or moving one.
+        .. PlacementText.Entries,
     ];
 
     public static PhraseBook Book { get; } = new([.. Entries]);

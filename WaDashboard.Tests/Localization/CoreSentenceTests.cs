@@ -94,6 +94,19 @@ public sealed class CoreSentenceTests() : CorePageTest("wadash-notes"), IDisposa
     }
 
     [Fact]
+    public async Task Why_no_server_can_take_an_account_is_said_in_Hebrew_with_the_server_names_as_data()
+    {
+        var account = await Core.Fleet.AddAsync("Front desk", "+972506200004", CancellationToken.None);
+        var nowhere = await Core.Fleet.MoveAsync(account.Id, "gw-nowhere", CancellationToken.None);
+        Speak("he");
+        var words = Context.Services.GetRequiredService<ConsoleText>();
+
+        Assert.Equal(CommandOutcome.Refused, nowhere.Outcome);
+        Assert.StartsWith("There is no server 'gw-nowhere'.", nowhere.Message, StringComparison.Ordinal);
+        Assert.Equal($"נדחה: אין שרת בשם {Fsi}gw-nowhere{Pdi}. בחרו אחד מאלה: {Fsi}{account.WorkerId}{Pdi}.", words.Outcome(nowhere));
+    }
+
+    [Fact]
     public async Task The_audit_page_in_Indonesian_says_what_came_of_each_action()
     {
         var account = await Core.Fleet.AddAsync("Desk", "+972506200003", CancellationToken.None);

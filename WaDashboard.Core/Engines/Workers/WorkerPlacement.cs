@@ -25,7 +25,7 @@ public static class WorkerPlacement
             var wanted = workers.FirstOrDefault(w => string.Equals(w.Id, requested.Trim(), StringComparison.OrdinalIgnoreCase));
             if (wanted is null)
             {
-                return new(null, $"There is no server '{requested.Trim()}'. Choose one of: {string.Join(", ", workers.Select(w => w.Id))}.");
+                return new(null, PlacementText.Say("Place.NoSuchServer", requested.Trim(), string.Join(", ", workers.Select(w => w.Id))));
             }
 
             return Refusal(wanted) is { } refused ? new(null, refused) : new(wanted.Id, null);
@@ -36,7 +36,7 @@ public static class WorkerPlacement
         {
             var local = workers.FirstOrDefault(w => Refusal(w) is null);
             return local is null
-                ? new(null, "No engine can take a new account: configure a gateway server under Gateways:Servers or enable the simulator (Engine:Kind).")
+                ? new(null, PlacementText.Say("Place.NoEngine"))
                 : new(local.Id, null);
         }
 
@@ -47,19 +47,17 @@ public static class WorkerPlacement
             .FirstOrDefault();
         return best is not null
             ? new(best.Id, null)
-            : new(null, "Every gateway server is full or not answering: "
-                + string.Join("; ", gateways.Select(w => $"{w.Id} {Describe(w)}"))
-                + ". Raise a server's Gateways:Servers:N:Capacity, add a server, or move accounts away.");
+            : new(null, PlacementText.Say("Place.AllFull", string.Join("; ", gateways.Select(w => $"{w.Id} {Describe(w)}"))));
     }
 
     private static string? Refusal(WorkerLoad worker)
     {
         if (!worker.Reachable)
         {
-            return $"Server '{worker.Id}' is not answering; choose another server or try again when it is back.";
+            return PlacementText.Say("Place.NotAnswering", worker.Id);
         }
 
-        return worker.Free is 0 ? $"Server '{worker.Id}' is full ({worker.Used} of {worker.Capacity} accounts); choose another server or raise its capacity." : null;
+        return worker.Free is 0 ? PlacementText.Say("Place.Full", worker.Id, worker.Used, worker.Capacity) : null;
     }
 
     private static string Describe(WorkerLoad worker) =>

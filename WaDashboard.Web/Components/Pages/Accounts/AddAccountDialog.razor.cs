@@ -103,8 +103,9 @@ public partial class AddAccountDialog
             }
             else if (ex.Field == "worker_id")
             {
-                _serverError = ex.Message;
-                _nameError ??= _servers.Count > 1 ? null : ex.Message;
+                // Why no server can take it, in the person's language (the server names stay as data).
+                _serverError = Words.Quoted(CommandReplies.Book, ex.Message);
+                _nameError ??= _servers.Count > 1 ? null : _serverError;
             }
             else
             {
