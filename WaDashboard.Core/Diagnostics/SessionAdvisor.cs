@@ -108,8 +108,7 @@ public static class SessionAdvisor
                          && account.Status is AccountStatus.Disconnected or AccountStatus.Stopped or AccountStatus.GaveUp or AccountStatus.Replaced or AccountStatus.Banned)
                 {
                     var description = AccountStatusDescription.Describe(account, now);
-                    findings.Add(For(account, SessionFinding.Of(FindingKind.NotConnected, $"The account is {description.Label.ToLowerInvariant()}: {description.WhatHappened}".TrimEnd(' ', ':')
-                        + (account.Status == AccountStatus.Replaced ? " Stop the other device or instance first." : ""))));
+                    findings.Add(For(account, SessionFinding.Of(FindingKind.NotConnected, NotConnectedEvidence(account.Status, description))));
                 }
 
                 break;
@@ -151,4 +150,14 @@ public static class SessionAdvisor
 
     private static string? Raw(AccountState account) =>
         account.RawCode is null && account.RawText is null ? null : $"{account.RawCode}: {account.RawText}".Trim(' ', ':');
+
+    /// <summary>"The account is disconnected: …", as a phrase the console says again from the account in the person's language.</summary>
+    private static string NotConnectedEvidence(AccountStatus status, AccountStatusDescription description)
+    {
+        var label = description.Label.ToLowerInvariant();
+        var what = description.WhatHappened.TrimEnd(' ', ':');
+        return what.Length == 0 ? FindingEvidence.Say("Account.NotConnected.Bare", label)
+            : status == AccountStatus.Replaced ? FindingEvidence.Say("Account.NotConnected.Replaced", label, what)
+            : FindingEvidence.Say("Account.NotConnected", label, what);
+    }
 }

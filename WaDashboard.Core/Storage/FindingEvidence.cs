@@ -87,7 +87,12 @@ public static class FindingEvidence
         ("Corrupt.ProofsHold", "{0} The login's own proofs hold ({1}), so it is not thrown away on this report alone: reconnect, and read the engine's log if it fails again."),
         ("Corrupt.Unchecked", "{0} The folder could not be checked ({1}); nothing is thrown away until it can be: check again."),
         ("Generation.Missing", "The folder of generation {0} is missing or empty."),
-        ("Generation.NoLogin", "The folder of generation {0} holds no linked login: {1}"));
+        ("Generation.NoLogin", "The folder of generation {0} holds no linked login: {1}"),
+        // A valid session whose account is not connected: {0} is the state's name, {1} what happened (both said again by
+        // the console from the account itself, in the person's language).
+        ("Account.NotConnected", "The account is {0}: {1}"),
+        ("Account.NotConnected.Replaced", "The account is {0}: {1} Stop the other device or instance first."),
+        ("Account.NotConnected.Bare", "The account is {0}"));
 
     private const string LoginFine = "The login itself is fine: a fresh link would start small, but it costs the login, and that is for a person to decide.";
 

@@ -74,6 +74,33 @@ public sealed class EvidenceLanguageTests : IAsyncLifetime
     }
 
     [Theory]
+    [InlineData("he", "החשבון במצב")]
+    [InlineData("ar", "حالة الحساب")]
+    [InlineData("id", "Akun ini")]
+    public void A_not_connected_finding_is_said_from_its_account_in_the_language_not_from_Cores_English_description(string language, string words)
+    {
+        var now = new DateTimeOffset(2026, 12, 3, 10, 0, 0, TimeSpan.Zero);
+        var account = new WaDashboard.Core.Accounts.AccountState
+        {
+            Id = "0123456789abcdef", Name = "Reception", Phone = WaDashboard.Core.Accounts.PhoneNumber.Parse("+972501234567"), CreatedAt = now,
+            StatusSince = now, Status = WaDashboard.Core.Accounts.AccountStatus.Stopped, SessionLinked = true, Generation = 1,
+        };
+        var english = WaDashboard.Core.Accounts.AccountStatusDescription.Describe(account, now);
+        var finding = SessionFinding.Of(FindingKind.NotConnected,
+            FindingEvidence.Say("Account.NotConnected", english.Label.ToLowerInvariant(), english.WhatHappened)) with { AccountId = account.Id, AccountName = "Reception" };
+
+        var (card, status) = In(language, () => (
+            _context.Render<FindingCard>(p => p.Add(c => c.Finding, finding).Add(c => c.Account, account).Add(c => c.Now, now)),
+            _context.Services.GetRequiredService<ConsoleText>().Status(WaDashboard.Core.Accounts.AccountStatus.Stopped)));
+
+        var detail = card.Find(".wa-finding-detail");
+        Assert.Null(detail.GetAttribute("lang"));
+        Assert.StartsWith(words, detail.TextContent.Trim(), StringComparison.Ordinal);
+        Assert.Contains(status.ToLower(CultureInfo.GetCultureInfo(language)), detail.TextContent, StringComparison.Ordinal);
+        Assert.DoesNotContain("The account is", detail.TextContent, StringComparison.Ordinal);
+    }
+
+    [Theory]
     [InlineData("he")]
     [InlineData("ar")]
     public void A_nested_sentence_is_said_too_and_the_engines_own_words_stay_English_set_apart(string language)

@@ -216,6 +216,24 @@ public sealed class ConsoleText(IStringLocalizer<Ui> ui, IStringLocalizer<Reason
     /// <summary>The evidence behind a storage finding (<see cref="SessionFinding.Detail"/>).</summary>
     public Said FindingDetail(string? detail) => Say(detail, FindingEvidence.Book);
 
+    /// <summary>
+    /// A finding's evidence, where the "not connected" one is said again from the account itself (its state's name and
+    /// what happened, in the person's language) rather than from Core's English description inside it.
+    /// </summary>
+    public Said FindingDetail(string? detail, AccountState? account, DateTimeOffset now)
+    {
+        if (account is null || !FindingEvidence.Book.TryRead(detail, out var phrase) || !phrase.Code.StartsWith("Account.NotConnected", StringComparison.Ordinal))
+        {
+            return FindingDetail(detail);
+        }
+
+        var described = Describe(account, now);
+        var label = described.Label.ToLower(CultureInfo.CurrentCulture);
+        var what = described.WhatHappened.TrimEnd(' ', ':');
+        return new Said(what.Length == 0 ? evidence["Account.NotConnected.Bare", label]
+            : evidence[phrase.Code == "Account.NotConnected.Bare" ? "Account.NotConnected" : phrase.Code, label, what], true);
+    }
+
     /// <summary>A cleanup item's description.</summary>
     public Said CleanupDescription(string? description) => Say(description, CleanupText.Book);
 

@@ -37,6 +37,7 @@ public partial class DiagnosticsPage
     [Inject] private Microsoft.AspNetCore.Components.Authorization.AuthenticationStateProvider Authentication { get; set; } = default!;
     [Inject] private FleetEvents Events { get; set; } = default!;
     [Inject] private TimeProvider Time { get; set; } = default!;
+    [Inject] private WaDashboard.Core.Sessions.Fleet Fleet { get; set; } = default!;
     [Inject] private NavigationManager Navigation { get; set; } = default!;
 
     private string HeadingText => AccountId is { } id && _accounts.GetValueOrDefault(id) is { } a

@@ -16,6 +16,15 @@ public partial class FindingCard
 
     [Parameter] public EventCallback<SessionFinding> OnAction { get; set; }
 
+    /// <summary>The finding's account as it is now, when the page has it: a "not connected" finding is said from it.</summary>
+    [Parameter] public WaDashboard.Core.Accounts.AccountState? Account { get; set; }
+
+    /// <summary>The moment the account is described at (countdowns).</summary>
+    [Parameter] public DateTimeOffset Now { get; set; }
+
+    /// <summary>The evidence in the person's language.</summary>
+    private Localization.Said Detail => Words.FindingDetail(Finding.Detail, Account, Now);
+
     private string ButtonId => "fix-" + new string(Finding.Key.Select(c => char.IsAsciiLetterOrDigit(c) ? c : '-').ToArray());
 
     private Color ActionColor => Finding.Action switch
