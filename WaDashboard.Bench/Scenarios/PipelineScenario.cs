@@ -34,10 +34,17 @@ public sealed class PipelineScenario : IScenario
         var shape = new SeedShape { Status = AccountStatus.Reconnecting, Linked = false, WriteFolders = false };
         var postgres = options.PipelineDatabase == "postgres";
         using var server = postgres ? await StartPostgresAsync(context) : null;
-        var database = server is null
-            ? BenchDatabase.SqliteFile(FleetSeed.DatabasePath(data))
-            : new BenchDatabase(DatabaseProvider.Postgres, await server.NewDatabaseAsync());
-        Directory.CreateDirectory(data);
+
+        // The data folder, and the database: the SQLite file in it, or a new database on the run's server.
+        async Task<BenchDatabase> DatabaseFor(string dataDirectory)
+        {
+            Directory.CreateDirectory(dataDirectory);
+            return server is null
+                ? BenchDatabase.SqliteFile(FleetSeed.DatabasePath(dataDirectory))
+                : new BenchDatabase(DatabaseProvider.Postgres, await server.NewDatabaseAsync());
+        }
+
+        var database = await DatabaseFor(data);
         context.Progress($"seeding {n:N0} accounts ({database.Provider})");
         var accounts = await FleetSeed.SeedAsync(database, data, n, shape, cancellationToken);
 
@@ -92,10 +99,7 @@ public sealed class PipelineScenario : IScenario
         context.Progress($"floor: raw {engineName} writes of the same rows");
         var rawFolder = context.NewFolder("pipeline-raw");
         var rawData = AppProcess.DataDirectoryIn(rawFolder);
-        Directory.CreateDirectory(rawData);
-        var rawDatabase = server is null
-            ? BenchDatabase.SqliteFile(FleetSeed.DatabasePath(rawData))
-            : new BenchDatabase(DatabaseProvider.Postgres, await server.NewDatabaseAsync());
+        var rawDatabase = await DatabaseFor(rawData);
         var rawEvents = (int)Math.Clamp(saturated.Events, 10_000, 200_000);
         var raw = await PipelineFloor.MeasureAsync(rawDatabase, rawData, n, shape, rawEvents, MaxBatch, singles: 500, cancellationToken);
         context.Discard(rawFolder);

@@ -75,9 +75,8 @@ public static class FleetSeed
 
     public static Task<IReadOnlyList<SeededAccount>> SeedAsync(string dataDirectory, int count, SeedShape shape, CancellationToken cancellationToken)
     {
-        var path = DatabasePath(dataDirectory);
-        Directory.CreateDirectory(Path.GetDirectoryName(path)!);
-        return SeedAsync(BenchDatabase.SqliteFile(path), dataDirectory, count, shape, cancellationToken);
+        Directory.CreateDirectory(dataDirectory);
+        return SeedAsync(BenchDatabase.SqliteFile(DatabasePath(dataDirectory)), dataDirectory, count, shape, cancellationToken);
     }
 
     /// <summary>Creates <paramref name="database"/> with the product's migrations and fills it with <paramref name="count"/> accounts.</summary>

@@ -17,7 +17,7 @@ public sealed record Phrase(string Code, IReadOnlyList<string> Args);
 public sealed partial class PhraseBook
 {
     private readonly Dictionary<string, string> _templates = new(StringComparer.Ordinal);
-    private readonly List<(string Code, Regex Pattern, int Literal)> _patterns = [];
+    private readonly List<(string Code, Regex Pattern, int Literal, int Arguments)> _patterns = [];
 
     public PhraseBook(params (string Code, string Template)[] entries)
     {
@@ -34,8 +34,9 @@ public sealed partial class PhraseBook
             }
 
             var literal = Placeholder().Replace(template, "").Length;
+            var arguments = Placeholder().Matches(template).Select(m => int.Parse(m.Groups[1].Value, CultureInfo.InvariantCulture) + 1).DefaultIfEmpty(0).Max();
             var pattern = "^" + Placeholder().Replace(Regex.Escape(template).Replace(@"\{", "{", StringComparison.Ordinal), m => $"(?<a{m.Groups[1].Value}>.*?)") + "$";
-            _patterns.Add((code, new Regex(pattern, RegexOptions.Singleline | RegexOptions.CultureInvariant), literal));
+            _patterns.Add((code, new Regex(pattern, RegexOptions.Singleline | RegexOptions.CultureInvariant), literal, arguments));
         }
 
         // The sentence with the most fixed words wins when two templates could read the same text.
@@ -59,7 +60,7 @@ public sealed partial class PhraseBook
             return false;
         }
 
-        foreach (var (code, pattern, _) in _patterns)
+        foreach (var (code, pattern, _, count) in _patterns)
         {
             var match = pattern.Match(text);
             if (!match.Success)
@@ -67,7 +68,6 @@ public sealed partial class PhraseBook
                 continue;
             }
 
-            var count = Placeholder().Matches(_templates[code]).Select(m => int.Parse(m.Groups[1].Value, CultureInfo.InvariantCulture) + 1).DefaultIfEmpty(0).Max();
             var args = new string[count];
             for (var i = 0; i < count; i++)
             {

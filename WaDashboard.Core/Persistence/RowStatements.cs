@@ -96,7 +96,7 @@ internal sealed class RowStatements<T> : IDisposable
     {
         foreach (var (parameter, binding) in _parameters)
         {
-            parameter.Value = binding.ToProvider(binding.Getter.GetClrValue(row)) ?? DBNull.Value;
+            Bind(parameter, binding, row);
         }
 
         return await _command.ExecuteNonQueryAsync(cancellationToken);
@@ -129,9 +129,10 @@ internal sealed class RowStatements<T> : IDisposable
             command.CommandText = _command.CommandText;
             foreach (var (_, binding) in _parameters)
             {
-                // The provider's parameter (type, size, NpgsqlDbType), made as the prepared statement's were; the mapping
-                // converts the model's value itself.
-                command.Parameters.Add(binding.Mapping.CreateParameter(_command, binding.Name, binding.Getter.GetClrValue(row), binding.Nullable));
+                // The provider's parameter (type, size, NpgsqlDbType), made and bound as the prepared statement's are.
+                var parameter = binding.Mapping.CreateParameter(_command, binding.Name, null, binding.Nullable);
+                Bind(parameter, binding, row);
+                command.Parameters.Add(parameter);
             }
 
             batch.BatchCommands.Add(command);
@@ -145,6 +146,10 @@ internal sealed class RowStatements<T> : IDisposable
 
         return affected;
     }
+
+    /// <summary>The row's value for the parameter, converted to what the provider stores.</summary>
+    private static void Bind(DbParameter parameter, Binding binding, T row) =>
+        parameter.Value = binding.ToProvider(binding.Getter.GetClrValue(row)) ?? DBNull.Value;
 
     public void Dispose() => _command.Dispose();
 }

@@ -25,8 +25,7 @@ public sealed class ConsoleText(IStringLocalizer<Ui> ui, IStringLocalizer<Reason
     public Said Sentence(PhraseBook book, string? english) => notes.Say(book, english);
 
     /// <summary>Core's sentence as a part of a console sentence: translated, or its English isolated.</summary>
-    public string Quoted(PhraseBook book, string english) =>
-        notes.Say(book, english) is { Translated: true } said ? said.Text : Bidi.Isolate(english);
+    public string Quoted(PhraseBook book, string english) => Inline(Sentence(book, english));
 
     /// <summary>The short name of a state, for badges, filters and tables.</summary>
     public string Status(AccountStatus status) => reasons[$"Status.{status}"];
@@ -204,9 +203,9 @@ public sealed class ConsoleText(IStringLocalizer<Ui> ui, IStringLocalizer<Reason
     {
         foreach (var book in books)
         {
-            if (book.TryRead(english, out _))
+            if (evidence.Say(book, english) is { Translated: true } said)
             {
-                return evidence.Say(book, english);
+                return said;
             }
         }
 

@@ -28,7 +28,7 @@ public static class PhraseText
             return new Said(english, false);
         }
 
-        var args = phrase.Args.Select(arg => book.TryRead(arg, out _) && words.Say(book, arg) is { Translated: true } inner
+        var args = phrase.Args.Select(arg => arg.Length > 0 && words.Say(book, arg) is { Translated: true } inner
             ? inner.Text
             : Bidi.Isolate(arg)).ToArray<object>();
         return new Said(words[phrase.Code, args], true);
