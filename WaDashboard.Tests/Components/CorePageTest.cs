@@ -23,6 +23,9 @@ public abstract class CorePageTest(string folderPrefix) : IAsyncLifetime
 
     protected CoreHarness Core { get; private set; } = null!;
 
+    /// <summary>The test's own folder (the Core's data lives under it too).</summary>
+    protected string DataFolder => _data.Path;
+
     /// <summary>Configuration over the harness's defaults, e.g. "Messaging:MinSpacing".</summary>
     protected virtual IDictionary<string, string?>? CoreSettings => null;
 

@@ -16,11 +16,11 @@ public sealed partial class PseudoLocaleTests
 {
     private void AddIdentity()
     {
-        _context.Services.AddLogging();
-        _context.Services.AddHttpContextAccessor();
-        _context.Services.AddAuthentication();
-        _context.Services.AddDbContext<SecurityDbContext>(options => options.UseSqlite($"Data Source={Path.Combine(_data.Path, "security.db")}"));
-        _context.Services.AddIdentityCore<DashboardUser>(identity =>
+        Context.Services.AddLogging();
+        Context.Services.AddHttpContextAccessor();
+        Context.Services.AddAuthentication();
+        Context.Services.AddDbContext<SecurityDbContext>(options => options.UseSqlite($"Data Source={Path.Combine(DataFolder, "security.db")}"));
+        Context.Services.AddIdentityCore<DashboardUser>(identity =>
             {
                 identity.Password.RequiredLength = 12;
                 identity.Password.RequireNonAlphanumeric = false;
@@ -30,37 +30,37 @@ public sealed partial class PseudoLocaleTests
             .AddEntityFrameworkStores<SecurityDbContext>()
             .AddSignInManager()
             .AddErrorDescriber<LocalizedIdentityErrors>();
-        _context.Services.AddOptions<SecurityOptions>();
-        _context.Services.AddSingleton<AuthThrottle>();
-        _context.Services.AddScoped<PasswordSignIn>();
-        _context.Services.AddSingleton<FirstRunSetup>();
+        Context.Services.AddOptions<SecurityOptions>();
+        Context.Services.AddSingleton<AuthThrottle>();
+        Context.Services.AddScoped<PasswordSignIn>();
+        Context.Services.AddSingleton<FirstRunSetup>();
     }
 
     [Fact]
     public async Task Every_word_of_the_sign_in_and_first_run_pages_comes_from_the_resources()
     {
         AddIdentity();
-        await using (var scope = _context.Services.CreateAsyncScope())
+        await using (var scope = Context.Services.CreateAsyncScope())
         {
             await scope.ServiceProvider.GetRequiredService<SecurityDbContext>().Database.EnsureCreatedAsync();
         }
 
         var problems = new List<string>();
-        var login = _context.Render<Login>();
+        var login = Context.Render<Login>();
         Check("Login", login, problems);
         await login.Find("#login-form").SubmitAsync();
         login.WaitForAssertion(() => Assert.NotEmpty(login.FindAll(".validation-message")), RenderPatience);
         Check("Login, nothing typed", login, problems);
-        await _context.DisposeComponentsAsync();
+        await Context.DisposeComponentsAsync();
 
-        var invalid = _context.Render<FirstAdminSetup>();
+        var invalid = Context.Render<FirstAdminSetup>();
         invalid.WaitForAssertion(() => Assert.NotEmpty(invalid.FindAll("#setup-invalid")), RenderPatience);
         Check("First run, no link", invalid, problems);
-        await _context.DisposeComponentsAsync();
+        await Context.DisposeComponentsAsync();
 
-        var (token, _) = _context.Services.GetRequiredService<FirstRunSetup>().Issue();
-        _context.Services.GetRequiredService<NavigationManager>().NavigateTo($"/account/setup?token={token}");
-        var setup = _context.Render<FirstAdminSetup>();
+        var (token, _) = Context.Services.GetRequiredService<FirstRunSetup>().Issue();
+        Context.Services.GetRequiredService<NavigationManager>().NavigateTo($"/account/setup?token={token}");
+        var setup = Context.Render<FirstAdminSetup>();
         setup.WaitForAssertion(() => Assert.NotEmpty(setup.FindAll("#setup-form")), RenderPatience);
         Check("First run", setup, problems);
         await setup.Find("#setup-form").SubmitAsync();

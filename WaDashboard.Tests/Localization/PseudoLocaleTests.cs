@@ -2,16 +2,15 @@ using System.Text.RegularExpressions;
 using AngleSharp.Dom;
 using Bunit;
 using Microsoft.AspNetCore.Components;
-using Microsoft.Data.Sqlite;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Localization;
 using MudBlazor;
-using MudBlazor.Services;
 using WaDashboard.Core.Accounts;
 using WaDashboard.Core.Engines;
 using WaDashboard.Core.Engines.Simulator;
 using WaDashboard.Core.Sessions;
+using WaDashboard.Tests.Components;
 using WaDashboard.Tests.Support;
 using WaDashboard.Web.Components.Pages.Accounts;
 using WaDashboard.Web.Components.Pages.Diagnostics;
@@ -29,10 +28,8 @@ namespace WaDashboard.Tests.Localization;
 /// What the console deliberately shows in Core's English is listed in <see cref="KnownEnglish"/>: each such element also
 /// says lang="en", and an element saying so that is not on the list fails the test.
 /// </summary>
-public sealed partial class PseudoLocaleTests : IAsyncLifetime
+public sealed partial class PseudoLocaleTests() : CorePageTest("wadash-pseudo")
 {
-    private static readonly TimeSpan RenderPatience = TimeSpan.FromSeconds(10);
-
     /// <summary>
     /// Known gaps, shown in English on purpose, with why. Their texts are written by Core for the REST API, the logs and
     /// the alert webhook (the API stays English); the console shows them set apart (lang="en", left to right, isolated).
@@ -45,64 +42,41 @@ public sealed partial class PseudoLocaleTests : IAsyncLifetime
                                       + "template existed, or clipped; shown as stored. None may appear on the pages this test renders",
     };
 
-    private readonly TempDirectory _data = new("wadash-pseudo");
-    private readonly BunitContext _context = new();
-    private CoreHarness _core = null!;
-
-    public async Task InitializeAsync()
+    protected override void SetUp(IServiceCollection services)
     {
-        _core = await CoreHarness.StartAsync(_data.Path);
-        _context.JSInterop.Mode = JSRuntimeMode.Loose;
-        _context.Services.AddMudServices();
-        _context.Services.AddWaDashboardLocalization();
-        _context.Services.Replace(ServiceDescriptor.Singleton<IStringLocalizerFactory>(services =>
-            new MarkingLocalizerFactory(ActivatorUtilities.CreateInstance<ResourceManagerStringLocalizerFactory>(services))));
-        _context.Services.AddSingleton<TimeProvider>(_core.Time);
-        _context.Services.AddSingleton<QrCodeRenderer>();
-        _context.Services.AddSingleton(_core.Fleet);
-        _context.Services.AddSingleton(_core.Services.GetRequiredService<WaDashboard.Core.Audit.AuditLog>());
-        _context.Services.AddScoped<WaDashboard.Web.Security.OperatorActions>();
-        _context.Services.AddFallbackServiceProvider(_core.Services);
-        var authorization = _context.AddAuthorization();
-        authorization.SetAuthorized("operator@example.test");
-        authorization.SetRoles(WaDashboard.Web.Security.Roles.Operator);
-        authorization.SetPolicies(WaDashboard.Web.Security.Policies.Operate);
-    }
-
-    public async Task DisposeAsync()
-    {
-        await _context.DisposeComponentsAsync();
-        await _context.DisposeAsync();
-        await _core.DisposeAsync();
-        SqliteConnection.ClearAllPools();
-        _data.Dispose();
+        services.Replace(ServiceDescriptor.Singleton<IStringLocalizerFactory>(provider =>
+            new MarkingLocalizerFactory(ActivatorUtilities.CreateInstance<ResourceManagerStringLocalizerFactory>(provider))));
+        services.AddSingleton<QrCodeRenderer>();
+        services.AddSingleton(Core.Fleet);
+        Context.Services.AddFallbackServiceProvider(Core.Services);
+        SignInAsOperator();
     }
 
     [Fact]
     public async Task Every_word_on_the_main_pages_comes_from_the_resources()
     {
-        var fresh = await _core.Fleet.AddAsync("Never linked", "+972506000001", CancellationToken.None);
-        var connected = await _core.AddConnectedAsync("+972506000002", "Reception");
-        var dropped = await _core.AddConnectedAsync("+972506000003", "Dropped");
-        var loggedOut = await _core.AddConnectedAsync("+972506000004", "Unlinked");
-        var banned = await _core.AddConnectedAsync("+972506000005", "Banned one");
-        var corrupt = await _core.AddConnectedAsync("+972506000006", "Corrupted");
-        var stopped = await _core.AddConnectedAsync("+972506000007", "Stopped one");
-        Assert.Null(_core.Simulator.InjectFault(dropped.Id, new SimulatorFault(SimulatorFaultKind.Drop, Code: "408")));
-        Assert.Null(_core.Simulator.InjectFault(loggedOut.Id, new SimulatorFault(SimulatorFaultKind.Logout)));
-        Assert.Null(_core.Simulator.InjectFault(banned.Id, new SimulatorFault(SimulatorFaultKind.Ban, Until: _core.Time.GetUtcNow().AddHours(2))));
-        Assert.Null(_core.Simulator.InjectFault(corrupt.Id, new SimulatorFault(SimulatorFaultKind.Corrupt)));
-        await _core.WaitForAsync(dropped.Id, s => s.Status == AccountStatus.Reconnecting, "Reconnecting");
-        await _core.WaitForAsync(loggedOut.Id, s => s.Status == AccountStatus.LoggedOut, "LoggedOut");
-        await _core.WaitForAsync(banned.Id, s => s.Status == AccountStatus.Banned, "Banned");
-        await _core.Fleet.SendAsync(stopped.Id, new StopCommand(), CancellationToken.None);
-        await _core.AdvanceUntilAsync(stopped.Id, s => s.Status == AccountStatus.Stopped, "Stopped");
-        var qr = await _core.Fleet.AddAsync("Waiting for QR", "+972506000008", CancellationToken.None);
-        await _core.Fleet.SendAsync(qr.Id, new LinkCommand(LinkMode.Qr), CancellationToken.None);
-        await _core.AdvanceUntilAsync(qr.Id, s => s.Qr is not null, "a QR code");
-        var pairing = await _core.Fleet.AddAsync("Waiting for pairing", "+972506000009", CancellationToken.None);
-        await _core.Fleet.SendAsync(pairing.Id, new LinkCommand(LinkMode.PairingCode), CancellationToken.None);
-        await _core.AdvanceUntilAsync(pairing.Id, s => s.PairingCode is not null, "a pairing code");
+        var fresh = await Core.Fleet.AddAsync("Never linked", "+972506000001", CancellationToken.None);
+        var connected = await Core.AddConnectedAsync("+972506000002", "Reception");
+        var dropped = await Core.AddConnectedAsync("+972506000003", "Dropped");
+        var loggedOut = await Core.AddConnectedAsync("+972506000004", "Unlinked");
+        var banned = await Core.AddConnectedAsync("+972506000005", "Banned one");
+        var corrupt = await Core.AddConnectedAsync("+972506000006", "Corrupted");
+        var stopped = await Core.AddConnectedAsync("+972506000007", "Stopped one");
+        Assert.Null(Core.Simulator.InjectFault(dropped.Id, new SimulatorFault(SimulatorFaultKind.Drop, Code: "408")));
+        Assert.Null(Core.Simulator.InjectFault(loggedOut.Id, new SimulatorFault(SimulatorFaultKind.Logout)));
+        Assert.Null(Core.Simulator.InjectFault(banned.Id, new SimulatorFault(SimulatorFaultKind.Ban, Until: Core.Time.GetUtcNow().AddHours(2))));
+        Assert.Null(Core.Simulator.InjectFault(corrupt.Id, new SimulatorFault(SimulatorFaultKind.Corrupt)));
+        await Core.WaitForAsync(dropped.Id, s => s.Status == AccountStatus.Reconnecting, "Reconnecting");
+        await Core.WaitForAsync(loggedOut.Id, s => s.Status == AccountStatus.LoggedOut, "LoggedOut");
+        await Core.WaitForAsync(banned.Id, s => s.Status == AccountStatus.Banned, "Banned");
+        await Core.Fleet.SendAsync(stopped.Id, new StopCommand(), CancellationToken.None);
+        await Core.AdvanceUntilAsync(stopped.Id, s => s.Status == AccountStatus.Stopped, "Stopped");
+        var qr = await Core.Fleet.AddAsync("Waiting for QR", "+972506000008", CancellationToken.None);
+        await Core.Fleet.SendAsync(qr.Id, new LinkCommand(LinkMode.Qr), CancellationToken.None);
+        await Core.AdvanceUntilAsync(qr.Id, s => s.Qr is not null, "a QR code");
+        var pairing = await Core.Fleet.AddAsync("Waiting for pairing", "+972506000009", CancellationToken.None);
+        await Core.Fleet.SendAsync(pairing.Id, new LinkCommand(LinkMode.PairingCode), CancellationToken.None);
+        await Core.AdvanceUntilAsync(pairing.Id, s => s.PairingCode is not null, "a pairing code");
 
         var problems = new List<string>();
 
@@ -110,7 +84,7 @@ public sealed partial class PseudoLocaleTests : IAsyncLifetime
         accounts.WaitForAssertion(() => Assert.Equal(9, accounts.FindAll("#accounts-grid .wa-row").Count), RenderPatience);
         accounts.WaitForAssertion(() => Assert.NotEmpty(accounts.FindAll("#alerts .wa-alert")), RenderPatience);
         Check("Accounts", accounts, problems);
-        await _context.DisposeComponentsAsync();
+        await Context.DisposeComponentsAsync();
 
         foreach (var account in new[] { fresh, connected, dropped, loggedOut, banned, corrupt, stopped, qr, pairing })
         {
@@ -118,39 +92,39 @@ public sealed partial class PseudoLocaleTests : IAsyncLifetime
             page.WaitForAssertion(() => Assert.NotEmpty(page.FindAll("#timeline .wa-timeline-entry")), RenderPatience);
             page.WaitForAssertion(() => Assert.NotEmpty(page.FindAll("#session-health")), RenderPatience);
             Check($"Account {account.Name}", page, problems);
-            await _context.DisposeComponentsAsync();
+            await Context.DisposeComponentsAsync();
         }
 
         var diagnostics = RenderInProviders<DiagnosticsPage>();
         diagnostics.WaitForAssertion(() => Assert.Equal("true", diagnostics.Find("#diagnostics").GetAttribute("data-loaded")), RenderPatience);
         Check("Diagnostics", diagnostics, problems);
-        await _context.DisposeComponentsAsync();
+        await Context.DisposeComponentsAsync();
         foreach (var account in new[] { corrupt, loggedOut, connected })
         {
             var one = RenderInProviders<DiagnosticsPage>(nameof(DiagnosticsPage.AccountId), account.Id);
             one.WaitForAssertion(() => Assert.NotEmpty(one.FindAll("#session-details")), RenderPatience);
             Check($"Diagnostics {account.Name}", one, problems);
-            await _context.DisposeComponentsAsync();
+            await Context.DisposeComponentsAsync();
         }
 
-        await _core.Outbox.EnqueueAsync(new Core.Messaging.OutboxRequest(connected.Id, "+972500000001", "Your appointment is tomorrow at 10:00.", null, null), CancellationToken.None);
-        await _core.Outbox.EnqueueAsync(new Core.Messaging.OutboxRequest(loggedOut.Id, "+972500000002", "We received your request.", null, null), CancellationToken.None);
+        await Core.Outbox.EnqueueAsync(new Core.Messaging.OutboxRequest(connected.Id, "+972500000001", "Your appointment is tomorrow at 10:00.", null, null), CancellationToken.None);
+        await Core.Outbox.EnqueueAsync(new Core.Messaging.OutboxRequest(loggedOut.Id, "+972500000002", "We received your request.", null, null), CancellationToken.None);
         var outbox = RenderInProviders<WaDashboard.Web.Components.Pages.Outbox.OutboxPage>();
         outbox.WaitForAssertion(() => Assert.Equal(2, outbox.FindAll("#outbox-grid tr[data-message-id]").Count), RenderPatience);
         Check("Outbox", outbox, problems);
-        await _context.DisposeComponentsAsync();
+        await Context.DisposeComponentsAsync();
 
         var servers = RenderInProviders<WaDashboard.Web.Components.Pages.Gateways.GatewaysPage>();
         servers.WaitForAssertion(() => Assert.NotEmpty(servers.FindAll("#workers tr[data-worker]")), RenderPatience);
         Check("Servers", servers, problems);
-        await _context.DisposeComponentsAsync();
+        await Context.DisposeComponentsAsync();
 
         var health = RenderInProviders<HealthPage>();
         health.WaitForAssertion(() => Assert.NotEmpty(health.FindAll("#scores tr[data-account-id]")), RenderPatience);
         Check("Health", health, problems);
-        await _context.DisposeComponentsAsync();
+        await Context.DisposeComponentsAsync();
 
-        var actions = _context.Services.GetRequiredService<WaDashboard.Web.Security.OperatorActions>();
+        var actions = Context.Services.GetRequiredService<WaDashboard.Web.Security.OperatorActions>();
         var user = new System.Security.Claims.ClaimsPrincipal(new System.Security.Claims.ClaimsIdentity(
             [new System.Security.Claims.Claim(System.Security.Claims.ClaimTypes.Name, "operator@example.test")], "test"));
         await actions.SendAsync(user, connected.Id, new LinkCommand(LinkMode.None), CancellationToken.None);
@@ -159,7 +133,7 @@ public sealed partial class PseudoLocaleTests : IAsyncLifetime
         var audit = RenderInProviders<WaDashboard.Web.Components.Pages.Admin.AuditPage>();
         audit.WaitForAssertion(() => Assert.Equal(3, audit.FindAll("#audit .wa-audit-detail").Count), RenderPatience);
         Check("Audit", audit, problems);
-        await _context.DisposeComponentsAsync();
+        await Context.DisposeComponentsAsync();
 
         Assert.True(problems.Count == 0, "Not from the resources:\n" + string.Join("\n", problems.Distinct()));
         Assert.Empty(MarkingLocalizerFactory.Missing);
@@ -168,17 +142,17 @@ public sealed partial class PseudoLocaleTests : IAsyncLifetime
     [Fact]
     public void The_check_itself_finds_a_typed_word_a_missing_resource_and_an_unlisted_English_element()
     {
-        var typed = _context.Render<Probe>(p => p.Add(x => x.Markup, "<div><span>⟦Accounts⟧</span> <b>Typed by hand</b> <i translate=\"no\">+972 50 123 4567</i> 42</div>"));
+        var typed = Context.Render<Probe>(p => p.Add(x => x.Markup, "<div><span>⟦Accounts⟧</span> <b>Typed by hand</b> <i translate=\"no\">+972 50 123 4567</i> 42</div>"));
         var problems = new List<string>();
         Check("Probe", typed, problems);
         Assert.Equal(["Probe: text \"Typed by hand\""], problems);
 
-        var attribute = _context.Render<Probe>(p => p.Add(x => x.Markup, "<input placeholder=\"Search\" title=\"⟦Search⟧\" />"));
+        var attribute = Context.Render<Probe>(p => p.Add(x => x.Markup, "<input placeholder=\"Search\" title=\"⟦Search⟧\" />"));
         problems.Clear();
         Check("Probe", attribute, problems);
         Assert.Equal(["Probe: placeholder=\"Search\""], problems);
 
-        var english = _context.Render<Probe>(p => p.Add(x => x.Markup, "<span class=\"wa-new\" lang=\"en\" translate=\"no\">Left in English</span>"));
+        var english = Context.Render<Probe>(p => p.Add(x => x.Markup, "<span class=\"wa-new\" lang=\"en\" translate=\"no\">Left in English</span>"));
         problems.Clear();
         Check("Probe", english, problems);
         Assert.Equal(["Probe: lang=\"en\" on <span class=\"wa-new\">, not a known gap"], problems);
@@ -187,7 +161,7 @@ public sealed partial class PseudoLocaleTests : IAsyncLifetime
     /// <summary>Renders a page under MudBlazor's providers, as the layout does.</summary>
     private IRenderedComponent<T> RenderInProviders<T>(string? parameter = null, object? value = null) where T : IComponent
     {
-        var host = _context.Render(builder =>
+        var host = Context.Render(builder =>
         {
             builder.OpenComponent<MudPopoverProvider>(0);
             builder.CloseComponent();
